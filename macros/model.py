@@ -1,0 +1,188 @@
+"""The knowledge base in memory: records per kind, and the links derived from them.
+
+Links are declared once, on one side, and derived the other way here:
+
+* a cause lists its symptoms        -> ``symptom_causes[symptom_id]``
+* a risk factor lists what it raises -> ``cause_risk_factors[cause_id]``
+* a treatment lists evidence per cause -> ``cause_treatments[cause_id]``
+* an anatomy record lists its causes -> ``cause_anatomy[cause_id]``
+* records cite sources               -> ``cited_by[source_id]``
+
+``load(data_dir)`` reads every file without judging it; ``macros.validate``
+checks it. Nothing here depends on MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import yamlload
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# kind (folder under data/ and URL section) -> schema name, singular label
+KINDS: dict[str, tuple[str, str]] = {
+    "causes": ("cause", "cause"),
+    "symptoms": ("symptom", "symptom"),
+    "risk-factors": ("risk-factor", "risk factor"),
+    "treatments": ("treatment", "treatment"),
+    "anatomy": ("anatomy", "part of the body"),
+    "sources": ("source", "source"),
+}
+# Single-file data: file name -> schema name
+SINGLE_FILES: dict[str, str] = {"glossary.yaml": "glossary", "triage.yaml": "triage"}
+# Symptoms and risk factors together are the findings the flowchart asks about.
+FINDING_KINDS = ("symptoms", "risk-factors")
+
+
+@dataclass
+class Record:
+    kind: str
+    path: Path  # relative to the repository root, for messages and edit links
+    loaded: yamlload.LoadedYaml
+
+    @property
+    def data(self) -> dict:
+        return self.loaded.data if isinstance(self.loaded.data, dict) else {}
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get("name") or self.data.get("title") or self.id)
+
+
+@dataclass
+class Dataset:
+    root: Path
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    singles: dict[str, Record] = field(default_factory=dict)
+
+    # ---- access ---------------------------------------------------------
+    def kind(self, kind: str) -> dict[str, Record]:
+        return self.records.get(kind, {})
+
+    def all_records(self):
+        for kind in KINDS:
+            yield from self.kind(kind).values()
+        yield from self.singles.values()
+
+    def get(self, kind: str, record_id: str) -> Record | None:
+        return self.kind(kind).get(record_id)
+
+    def finding(self, finding_id: str) -> Record | None:
+        for kind in FINDING_KINDS:
+            if finding_id in self.kind(kind):
+                return self.kind(kind)[finding_id]
+        return None
+
+    def findings(self) -> dict[str, Record]:
+        out: dict[str, Record] = {}
+        for kind in FINDING_KINDS:
+            out.update(self.kind(kind))
+        return out
+
+    @property
+    def glossary(self) -> list[dict]:
+        rec = self.singles.get("glossary")
+        return list(rec.get("terms", [])) if rec else []
+
+    @property
+    def triage(self) -> dict:
+        rec = self.singles.get("triage")
+        return rec.data if rec else {}
+
+    # ---- derived links (declared once, read both ways) ------------------
+    def symptom_causes(self, symptom_id: str) -> list[tuple[Record, dict]]:
+        return self._derived()["symptom_causes"].get(symptom_id, [])
+
+    def cause_risk_factors(self, cause_id: str) -> list[Record]:
+        return self._derived()["cause_risk_factors"].get(cause_id, [])
+
+    def cause_treatments(self, cause_id: str) -> list[tuple[Record, dict]]:
+        return self._derived()["cause_treatments"].get(cause_id, [])
+
+    def cause_anatomy(self, cause_id: str) -> list[Record]:
+        return self._derived()["cause_anatomy"].get(cause_id, [])
+
+    def cited_by(self, source_id: str) -> list[Record]:
+        return self._derived()["cited_by"].get(source_id, [])
+
+    def _derived(self) -> dict:
+        cached = self.__dict__.get("_derived_cache")
+        if cached is not None:
+            return cached
+        d: dict[str, dict] = {k: defaultdict(list) for k in (
+            "symptom_causes", "cause_risk_factors", "cause_treatments", "cause_anatomy", "cited_by")}
+        for cause in self.kind("causes").values():
+            for entry in _dicts(cause.get("symptoms")):
+                d["symptom_causes"][entry.get("id")].append((cause, entry))
+        for rf in self.kind("risk-factors").values():
+            for cid in _strs(rf.get("raises")):
+                d["cause_risk_factors"][cid].append(rf)
+        for tr in self.kind("treatments").values():
+            for entry in _dicts(tr.get("evidence")):
+                for cid in _strs(entry.get("causes")):
+                    d["cause_treatments"][cid].append((tr, entry))
+        for part in self.kind("anatomy").values():
+            for cid in _strs(part.get("causes")):
+                d["cause_anatomy"][cid].append(part)
+        for rec in self.all_records():
+            for sid in sorted(set(_cited_sources(rec.data))):
+                d["cited_by"][sid].append(rec)
+        self.__dict__["_derived_cache"] = d
+        return d
+
+
+def _dicts(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _strs(value) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _cited_sources(data: Any):
+    """Every id listed under any 'sources' key, at any depth."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "sources" and isinstance(value, list):
+                yield from (v for v in value if isinstance(v, str))
+            else:
+                yield from _cited_sources(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _cited_sources(item)
+
+
+def load(data_dir: Path = DATA_DIR) -> Dataset:
+    """Read every record file under data_dir. Problems are kept on each record."""
+    data_dir = Path(data_dir)
+    root = data_dir.parent
+    ds = Dataset(root=root)
+    for kind in KINDS:
+        ds.records[kind] = {}
+        folder = data_dir / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            rec = Record(kind, path.relative_to(root), yamlload.load_file(path))
+            ds.records[kind][path.stem] = rec
+    for name, schema in SINGLE_FILES.items():
+        path = data_dir / name
+        if path.exists():
+            ds.singles[schema] = Record(schema, path.relative_to(root), yamlload.load_file(path))
+    return ds

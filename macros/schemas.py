@@ -1,0 +1,207 @@
+"""Shape checks: each record against its JSON Schema in data/schemas/.
+
+Turns jsonschema's errors into contributor-friendly ``(path, message)``
+pairs ("unknown field 'sumary'; did you mean 'summary'?") and walks the
+schemas for the ``x-ref`` annotations that mark fields holding ids of other
+records, so the reference rule needs no list of its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
+
+
+@lru_cache(maxsize=4)
+def _schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
+    return {
+        p.name: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(Path(schema_dir).glob("*.schema.json"))
+    }
+
+
+@lru_cache(maxsize=32)
+def validator(name: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    schemas = _schemas(schema_dir)
+    registry = Registry().with_resources(
+        (fname, Resource.from_contents(s, default_specification=DRAFT202012)) for fname, s in schemas.items()
+    )
+    return Draft202012Validator(schemas[f"{name}.schema.json"], registry=registry)
+
+
+def schema(name: str) -> dict:
+    return _schemas()[f"{name}.schema.json"]
+
+
+def closest(word: str, choices) -> str | None:
+    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, choices) -> str:
+    """"did you mean 'x'? " for the closest choice, or nothing."""
+    best = closest(word, choices)
+    return f"did you mean '{best}'? " if best else ""
+
+
+def check(name: str, data: Any) -> Iterator[tuple[tuple, str]]:
+    """Yield (path, message) for every way data breaks schema `name`."""
+    for error in validator(name).iter_errors(data):
+        yield from _explain(error)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def _explain(error) -> Iterator[tuple[tuple, str]]:
+    path = tuple(error.absolute_path)
+    sch = error.schema if isinstance(error.schema, dict) else {}
+    kind = error.validator
+    value = error.instance
+    hint = sch.get("x-hint")
+    if kind == "required":
+        for key in error.validator_value:
+            if isinstance(value, dict) and key not in value:
+                yield path + (key,), f"is missing; add '{key}:' (required: {_describe(sch, key)})"
+    elif kind == "dependentRequired":
+        for trigger, needed in error.validator_value.items():
+            if isinstance(value, dict) and trigger in value:
+                for key in needed:
+                    if key not in value:
+                        yield path + (key,), f"is required when '{trigger}' is set; add a short '{key}:' saying why"
+    elif kind == "additionalProperties":
+        allowed = list(sch.get("properties", {}))
+        for key in value if isinstance(value, dict) else ():
+            if key not in allowed:
+                best = closest(key, allowed)
+                yield path + (key,), (
+                    f"is not a known field; did you mean '{best}'?" if best
+                    else f"is not a known field here; remove it, or use one of: {', '.join(allowed)}"
+                )
+    elif kind == "oneOf" and all("const" in b for b in error.validator_value):
+        allowed = [b["const"] for b in error.validator_value]
+        yield path, f"{_shown(value)} is not allowed; {did_you_mean(value, allowed)}use one of: {', '.join(allowed)}"
+    elif kind == "enum":
+        allowed = list(error.validator_value)
+        yield path, f"{_shown(value)} is not allowed; {did_you_mean(value, allowed)}use one of: {', '.join(map(str, allowed))}"
+    elif kind == "not" and hint:
+        yield path, f"{_shown(value)}: {hint}"
+    elif kind == "type":
+        expected = error.validator_value
+        if value is None:
+            yield path, "is empty; fill it in or remove the line"
+        elif isinstance(value, bool) and expected == "string":
+            yield path, f"is read as {_shown(value)} (yes/no), not text; put the text in quotes"
+        elif expected == "array":
+            yield path, "must be a list: put each item on its own line starting with '- '"
+        elif expected == "object":
+            yield path, "must be a group of fields: 'key: value' lines indented under it"
+        elif expected == "string":
+            yield path, f"must be text, not {type(value).__name__}; put it in quotes"
+        else:
+            yield path, f"must be {expected}, not {_shown(value)}"
+    elif kind == "pattern":
+        yield path, f"{_shown(value)} {hint}" if hint else f"{_shown(value)} does not have the expected form"
+    elif kind == "minLength":
+        yield path, "is empty; write the text or remove the field"
+    elif kind == "maxLength":
+        yield path, f"is {len(value)} characters; shorten it to {error.validator_value} or fewer (it is shown in tables)"
+    elif kind == "minItems":
+        yield path, hint or f"needs at least {error.validator_value} item(s)"
+    elif kind == "uniqueItems":
+        yield path, "lists the same item twice; remove the repeat"
+    elif kind == "minProperties":
+        yield path, f"needs at least {error.validator_value} entries"
+    elif kind == "propertyNames":
+        yield path, f"has a key that is not a valid id: {error.message}"
+    else:
+        yield path, hint or error.message
+
+
+def _describe(sch: dict, key: str) -> str:
+    prop = sch.get("properties", {}).get(key, {})
+    text = prop.get("description") or ""
+    if not text and "$ref" in prop:
+        text = _resolve(prop["$ref"], None).get("description", "")
+    return text.rstrip(".") or "see the template in data/_templates/"
+
+
+# ---- references -------------------------------------------------------
+
+def _resolve(ref: str, base: str | None) -> dict:
+    fname, _, pointer = ref.partition("#")
+    target = _schemas()[fname or base] if (fname or base) else {}
+    for part in [p for p in pointer.split("/") if p]:
+        target = target[part]
+    return target
+
+
+def references(name: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
+    """Yield (path, id, target) for every value whose schema carries x-ref."""
+    seen: set = set()
+    for item in _walk(schema(name), f"{name}.schema.json", data, ()):
+        if (item[0], item[2]) not in seen:
+            seen.add((item[0], item[2]))
+            yield item
+
+
+def _walk(sch: dict, base: str, data: Any, path: tuple):
+    if not isinstance(sch, dict):
+        return
+    if "x-ref" in sch and isinstance(data, str):
+        yield path, data, sch["x-ref"]
+    if "$ref" in sch:
+        ref = sch["$ref"]
+        fname = ref.partition("#")[0] or base
+        yield from _walk(_resolve(ref, base), fname, data, path)
+    for key in ("then", "else"):
+        if key in sch:
+            yield from _walk(sch[key], base, data, path)
+    if isinstance(data, dict):
+        props = sch.get("properties", {})
+        extra = sch.get("additionalProperties")
+        for key, value in data.items():
+            if key in props:
+                yield from _walk(props[key], base, value, path + (key,))
+            elif isinstance(extra, dict):
+                yield from _walk(extra, base, value, path + (key,))
+    elif isinstance(data, list) and isinstance(sch.get("items"), dict):
+        for i, value in enumerate(data):
+            yield from _walk(sch["items"], base, value, path + (i,))
+
+
+def date_fields() -> set[str]:
+    """Names of properties that hold dates, read from the schemas."""
+    names: set[str] = set()
+
+    def visit(node):
+        if isinstance(node, dict):
+            for key, prop in node.get("properties", {}).items():
+                if isinstance(prop, dict) and (
+                    prop.get("$ref", "").endswith("/date") or prop.get("pattern", "").startswith("^[0-9]{4}")
+                ):
+                    names.add(key)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for s in _schemas().values():
+        visit(s)
+    return names

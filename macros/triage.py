@@ -1,0 +1,2 @@
+"""Triage tree rules (filled in by the flowchart work)."""
+RULES: list = []

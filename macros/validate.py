@@ -1,0 +1,109 @@
+"""Validate the knowledge base in data/: the one validator for CLI, tests and build.
+
+Run from the repository root:
+
+    python -m macros.validate            # checks ./data
+    python -m macros.validate path/data  # checks another data folder
+    python -m macros.validate --github   # also prints GitHub annotations
+
+Clean data: exit 0 and one summary line with the counts per kind.
+Otherwise: every problem as ``path:line: field.path: message``, exit 1.
+Two layers run in order: YAML reading (macros/yamlload.py), shape by JSON
+Schema (macros/schemas.py), then meaning rules (macros/rules.py) once the
+shapes are sound enough to reason about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import model, schemas
+from .rules import Problem, all_rules, problem
+
+
+class DataError(Exception):
+    """The data has problems; str() is the validator's report."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(report(problems))
+
+
+def check(ds: model.Dataset) -> list[Problem]:
+    """Every problem in the dataset, sorted by file and line."""
+    problems: list[Problem] = []
+    for rec in ds.all_records():
+        for p in rec.loaded.problems:
+            problems.append(Problem(rec.path.as_posix(), p.line, p.field, p.message))
+        if rec.loaded.problems:
+            continue
+        if not isinstance(rec.loaded.data, dict):
+            problems.append(problem(rec, (), "must be a group of 'field: value' lines, not a single value or list"))
+            continue
+        schema_name = model.KINDS[rec.kind][0] if rec.kind in model.KINDS else rec.kind
+        for path, message in schemas.check(schema_name, rec.data):
+            problems.append(problem(rec, path, message))
+    for rule in all_rules():
+        problems.extend(rule(ds))
+    return sorted(set(problems))
+
+
+def load_valid(data_dir: Path = model.DATA_DIR) -> model.Dataset:
+    """Load and check; raise DataError with the full report if anything is wrong."""
+    ds = model.load(data_dir)
+    problems = check(ds)
+    if problems:
+        raise DataError(problems)
+    return ds
+
+
+def summary(ds: model.Dataset) -> str:
+    parts = [f"{len(ds.kind(k))} {k.replace('-', ' ')}" for k in model.KINDS]
+    parts.append(f"{len(ds.glossary)} glossary terms")
+    nodes = ds.triage.get("nodes") or {}
+    parts.append(f"{len(nodes)} triage nodes")
+    return "data OK: " + ", ".join(parts)
+
+
+def report(problems: list[Problem]) -> str:
+    files = len({p.file for p in problems})
+    lines = [str(p) for p in problems]
+    lines.append(f"{len(problems)} problem(s) in {files} file(s); fix each line above (file:line: field: what to do)")
+    return "\n".join(lines)
+
+
+def github_annotations(problems: list[Problem]) -> str:
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    return "\n".join(
+        f"::error file={esc(p.file)},line={p.line},title={esc(p.field)}::{esc(p.field + ': ' + p.message)}" for p in problems
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m macros.validate", description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", nargs="?", default=str(model.DATA_DIR), help="the data folder (default: ./data)")
+    parser.add_argument("--github", action="store_true", default=os.environ.get("GITHUB_ACTIONS") == "true",
+                        help="also print ::error annotations for GitHub (on by default in GitHub Actions)")
+    args = parser.parse_args(argv)
+    data_dir = Path(args.data_dir)
+    if not data_dir.is_dir():
+        print(f"{data_dir}: no such data folder", file=sys.stderr)
+        return 2
+    ds = model.load(data_dir)
+    problems = check(ds)
+    if problems:
+        print(report(problems))
+        if args.github:
+            print(github_annotations(problems))
+        return 1
+    print(summary(ds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
