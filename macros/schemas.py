@@ -89,6 +89,10 @@ def _explain(error) -> Iterator[tuple[tuple, str]]:
         for key in value if isinstance(value, dict) else ():
             if key not in allowed:
                 best = closest(key, allowed)
+                if value[key] is None and " " in key.strip():
+                    yield path + (key,), ("looks like text cut at a comma inside { }, which YAML reads as a new field; "
+                                          "put the whole text in double quotes")
+                    continue
                 yield path + (key,), (
                     f"is not a known field; did you mean '{best}'?" if best
                     else f"is not a known field here; remove it, or use one of: {', '.join(allowed)}"

@@ -1,0 +1,86 @@
+/* Back Spasm Guide page behaviour, no dependencies.
+ * - Sortable, filterable index tables (.sortable-table): a filter box and a
+ *   sort button in each header, announced with aria-sort.
+ * - Glossary terms (<abbr title>) can be focused, so their tooltip shows on
+ *   keyboard focus as well as on hover.
+ * Runs on every page load, including Material's instant navigation.
+ */
+(function () {
+  "use strict";
+
+  function cellText(row, index) {
+    var cell = row.cells[index];
+    if (!cell) return "";
+    var value = cell.querySelector("[data-tier],[data-value]");
+    var tiers = ["emergency", "urgent", "soon", "self-care"];
+    var grades = ["recommended", "consider", "insufficient-evidence", "not-recommended", "unsupported"];
+    if (value) {
+      var v = value.getAttribute("data-tier") || value.getAttribute("data-value");
+      if (tiers.indexOf(v) >= 0) return String(tiers.indexOf(v));
+      if (grades.indexOf(v) >= 0) return String(grades.indexOf(v));
+    }
+    if (cell.querySelector(".tier--none")) return "9";
+    return cell.textContent.trim().toLowerCase();
+  }
+
+  function makeSortable(wrapper, n) {
+    var table = wrapper.querySelector("table");
+    if (!table || table.dataset.bsgSortable) return;
+    table.dataset.bsgSortable = "1";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var controls = document.createElement("div");
+    controls.className = "sortable-table__controls";
+    var id = "table-filter-" + n;
+    controls.innerHTML = '<label for="' + id + '">Filter this table</label>' +
+      '<input type="search" id="' + id + '" autocomplete="off">' +
+      '<span class="sortable-table__count" role="status" aria-live="polite"></span>';
+    wrapper.insertBefore(controls, wrapper.firstChild);
+    var input = controls.querySelector("input");
+    var count = controls.querySelector(".sortable-table__count");
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      var shown = 0;
+      rows.forEach(function (row) {
+        var match = !q || row.textContent.toLowerCase().indexOf(q) >= 0;
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      count.textContent = q ? shown + " of " + rows.length + " shown" : "";
+    });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) { other.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        rows.sort(function (a, b) {
+          var x = cellText(a, index), y = cellText(b, index);
+          var c = x.localeCompare(y, undefined, { numeric: true });
+          return ascending ? c : -c;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll(".sortable-table"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll(".md-content abbr[title]"), function (abbr) {
+      if (!abbr.hasAttribute("tabindex")) abbr.setAttribute("tabindex", "0");
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

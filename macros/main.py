@@ -1,0 +1,41 @@
+"""mkdocs-macros entry point: the macros hand-written pages may call.
+
+Kept thin: each macro renders from the dataset loaded once per build
+(macros/site.py) with the pure functions in macros/render.py,
+macros/compare.py, macros/pictures.py and macros/triage_page.py. Macros
+take no data text from the page, only the page's own path for links.
+"""
+
+from __future__ import annotations
+
+from . import compare, pictures, site, triage_page
+
+
+def define_env(env):
+    def page_src() -> str:
+        return env.page.file.src_uri
+
+    def dirs() -> bool:
+        # Raw HTML links must follow the build's URL style (the offline build uses .html).
+        return bool(env.conf["use_directory_urls"])
+
+    macros = {
+        "emergency_signs": lambda brief=False: compare.emergency_signs(site.current(), page_src(), brief),
+        "urgent_signs": lambda: compare.urgent_signs(site.current(), page_src()),
+        "kidney_or_back": lambda: compare.kidney_or_back(site.current(), page_src()),
+        "causes_by_symptoms": lambda: compare.causes_by_symptoms(site.current(), page_src()),
+        "treatments_by_causes": lambda: compare.treatments_by_causes(site.current(), page_src()),
+        "anatomy_table": lambda: compare.anatomy_table(site.current(), page_src()),
+        "body_map_grid": lambda: pictures.body_map_grid(site.current(), page_src()),
+        "anatomy_diagram": lambda: pictures.anatomy_diagram(site.current(), page_src()),
+        "tier_legend": compare.tier_legend,
+        "grade_legend": compare.grade_legend,
+        "source_kind_legend": compare.source_kind_legend,
+        "glossary_list": lambda: compare.glossary_list(site.current()),
+        "triage_stepper": lambda: triage_page.stepper(site.current(), page_src(), dirs()),
+        "triage_steps": lambda: triage_page.steps(site.current(), page_src(), dirs()),
+        "triage_overview": lambda: triage_page.overview(site.current(), page_src(), dirs()),
+        "counts": lambda: {k: len(v) for k, v in site.current().records.items()},
+    }
+    for name, func in macros.items():
+        env.macro(func, name)
