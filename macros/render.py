@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from . import vocab
 from .model import KINDS, Dataset, Record
-from .text import attr, html_text, link, md, paragraphs, rel
+from .text import attr, html_text, link, md, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
 FLOWCHART_PAGE = "flowchart.md"

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from . import schemas, yamlload
 from .model import FINDING_KINDS, KINDS, Dataset, Record

@@ -19,8 +19,8 @@ the JavaScript stepper against.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from . import vocab
 from .model import Dataset

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Back Spasm Guide developer commands. Needs only Python 3.11+; sets up the rest.
+
+    python3 dev.py serve      # build and serve the site at http://127.0.0.1:8000
+    python3 dev.py test       # run every test (installs Chromium if missing)
+    python3 dev.py build      # mkdocs build --strict into site/
+    python3 dev.py offline    # offline build zipped as dist/back-spasm-guide-offline.zip
+    python3 dev.py validate   # check data/ only
+    python3 dev.py bench      # benchmark (build time, scale, page weight)
+
+Each command creates .venv and installs the pinned requirements when they
+change (a stamp file remembers what is installed). `test` also installs
+Debian's chromium package when /usr/bin/chromium is missing (as root, or
+with sudo); browser tests fail, never skip, without a browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def run(*cmd, **kw) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, env=kw.pop("env", ENV), **kw)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def ensure_venv(requirements: str) -> None:
+    if not PY.exists():
+        try:
+            venv.create(VENV, with_pip=True)
+        except Exception as exc:  # Debian without python3-venv has no ensurepip
+            if shutil.which("apt-get") and _can_sudo():
+                _apt("python3-venv")
+                shutil.rmtree(VENV, ignore_errors=True)
+                run(sys.executable, "-m", "venv", VENV)
+            else:
+                sys.exit(f"cannot create .venv ({exc}); install python3-venv and retry")
+    files = [ROOT / "requirements.txt"] + ([ROOT / requirements] if requirements != "requirements.txt" else [])
+    stamp = VENV / f".installed-{requirements}"
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements)
+    stamp.write_text(digest)
+
+
+def _can_sudo() -> bool:
+    return hasattr(os, "geteuid") and (os.geteuid() == 0 or shutil.which("sudo") is not None)
+
+
+def _apt(*packages: str) -> None:
+    prefix = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**ENV, "DEBIAN_FRONTEND": "noninteractive"}
+    run(*prefix, "apt-get", "update", "-qq", env=env)
+    run(*prefix, "apt-get", "install", "-y", "-qq", *packages, env=env)
+
+
+def ensure_chromium() -> None:
+    if os.environ.get("PLAYWRIGHT_BUNDLED") == "1" or Path(CHROMIUM).exists():
+        return
+    if shutil.which("apt-get") and _can_sudo():
+        _apt("chromium")
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"no browser at {CHROMIUM}: install Debian's chromium package (browser tests need it)")
+
+
+def mkdocs(*args: str, env: dict | None = None) -> None:
+    run(PY, "-m", "mkdocs", *args, env=env or ENV)
+
+
+def cmd_serve(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    mkdocs("serve", "--strict", "--dev-addr", os.environ.get("DEV_ADDR", "127.0.0.1:8000"), *args)
+
+
+def cmd_build(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    mkdocs("build", "--strict", "--site-dir", "site", *args)
+
+
+def cmd_offline(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    out = ROOT / "site-offline"
+    mkdocs("build", "--strict", "--site-dir", str(out), *args, env={**ENV, "OFFLINE": "true"})
+    zip_path = ROOT / "dist" / "back-spasm-guide-offline.zip"
+    zip_dir(out, zip_path, "back-spasm-guide")
+    print(f"wrote {zip_path.relative_to(ROOT)}")
+
+
+def zip_dir(folder: Path, zip_path: Path, prefix: str) -> None:
+    """A reproducible zip: sorted names, fixed timestamps."""
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(folder).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+
+
+def cmd_validate(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    run(PY, "-m", "macros.validate", *args)
+
+
+def cmd_test(args: list[str]) -> None:
+    ensure_venv("requirements-dev.txt")
+    ensure_chromium()
+    run(PY, "-m", "macros.validate")
+    run(PY, "-m", "ruff", "check", "macros", "tests", "dev.py")
+    run(PY, "-m", "pytest", *args)
+
+
+def cmd_bench(args: list[str]) -> None:
+    ensure_venv("requirements-dev.txt")
+    run(PY, "tests/benchmarks/bench.py", *args)
+
+
+COMMANDS = {"serve": cmd_serve, "build": cmd_build, "offline": cmd_offline, "validate": cmd_validate,
+            "test": cmd_test, "bench": cmd_bench}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
