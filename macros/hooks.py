@@ -47,4 +47,12 @@ def on_page_markdown(markdown, page, config, files):
     return f"{markdown}\n\n{_abbreviations}\n" if _abbreviations else markdown
 
 
+def on_post_build(config):
+    # Open data: the records as JSON under api/, with their schemas (docs/open-data.md).
+    from macros import api
+
+    ds = site.current()
+    api.write(ds, Path(config["site_dir"]), ds.root / "data" / "schemas")
+
+
 __all__ = ["on_config", "on_files", "on_page_markdown", "model"]

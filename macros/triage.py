@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from . import vocab
 from .model import Dataset
 
-MAX_PATHS = 200_000  # a guard: a tree this large should be split up
+MAX_PATHS = 50_000  # a guard: a tree this large should be split up
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,8 @@ def paths(tree: dict) -> Iterator[Path]:
     while stack:
         current, steps = stack.pop()
         node = graph[current]
+        if any(step.node == current for step in steps):
+            raise ValueError(f"cycle at {current}")  # rule_triage_graph reports it
         if is_outcome(node):
             count += 1
             if count > MAX_PATHS:
@@ -159,7 +161,7 @@ def _safe_paths(ds: Dataset):
         return rec, None, None
     try:
         return rec, tree, list(paths(tree))
-    except (RecursionError, KeyError):
+    except (ValueError, KeyError):
         return rec, tree, None
     except OverflowError:
         return rec, tree, "too-many"
