@@ -20,6 +20,7 @@ from mkdocs.structure.files import File  # noqa: E402
 from macros import compare, model, render, site, validate  # noqa: E402
 
 _abbreviations = ""
+LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 
 
 def on_config(config):
@@ -30,6 +31,11 @@ def on_config(config):
     except validate.DataError as exc:
         raise PluginError(f"the data in {data_dir} has problems:\n{exc}") from None
     _abbreviations = compare.abbreviations(ds)
+    # Material's offline plugin adds its iframe-worker shim from a CDN (so search
+    # on file:// would need the network). Serve the vendored copy instead.
+    polyfills = config.extra.get("polyfills") or []
+    if any("iframe-worker" in url for url in polyfills):
+        config.extra["polyfills"] = [url for url in polyfills if "iframe-worker" not in url] + [LOCAL_SHIM]
     return config
 
 

@@ -79,10 +79,10 @@ def body_map_grid(ds: Dataset, page: str) -> str:
         members = [c for c in causes if c["group"] == group]
         if not members:
             continue
-        out += [f"### {md(groups.title(group))}", "", '<div class="body-map-grid">']
+        out += [f"## {md(groups.title(group))}", "", '<div class="body-map-grid">']
         out += [body_map(c) for c in members]
         out += ["</div>", ""]
-    out += ["### The same in words", "", "| Cause | Mainly felt | Can spread to |", "| --- | --- | --- |"]
+    out += ["## The same in words", "", "| Cause | Mainly felt | Can spread to |", "| --- | --- | --- |"]
     for c in causes:
         pain = c["pain"]
         out.append(f"| {link(page, f'causes/{c.id}.md', c.title)} | {md(', '.join(loc.title(x) for x in pain['where']))} | "
