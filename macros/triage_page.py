@@ -65,33 +65,46 @@ def stepper(ds: Dataset, page: str, dirs: bool) -> str:
 
 
 def steps(ds: Dataset, page: str, dirs: bool) -> str:
-    """The whole tree as nested If yes / If no lists (shared branches are repeated)."""
+    """The whole tree as numbered If yes / If no steps, readable and printable without JavaScript.
+
+    The No answers run down a numbered list; each Yes answer nests its own
+    follow-up steps or outcome, so nesting stays shallow however long the
+    tree is. Branches reached from two places are written out at each.
+    """
     tree = ds.triage
     graph = nodes(tree)
     tiers = vocab.tiers()
-    counter = [0]
 
-    def render(name: str) -> str:
+    def outcome(name: str) -> str:
         node = graph[name]
-        if is_outcome(node):
-            tier = tiers[node["tier"]]
-            causes = ", ".join(f'<a href="{attr(href(page, src("causes", c), dirs))}">{html_text(ds.get("causes", c).title)}</a>'
-                               for c in node["causes"])
-            watch = f'<p><strong>Watch for:</strong> {html_text(node["watch_for"])}</p>' if node.get("watch_for") else ""
-            return (f'<div class="triage-outcome care-card care-card--{node["tier"]}" data-outcome-id="{attr(name)}" data-tier="{node["tier"]}">'
-                    f'<p class="care-card__tier"><strong>{html_text(tier.title)}: {html_text(tier.get("action"))}</strong></p>'
-                    f'<p><strong>{html_text(node["title"])}.</strong> {html_text(node["advice"])}</p>{watch}'
-                    f'<p>Possibly related (not a diagnosis): {causes}</p></div>')
-        counter[0] += 1
-        findings = ", ".join(f'<a href="{attr(f["url"])}">{html_text(f["name"])}</a>'
-                             for f in (_finding_link(ds, fid, page, dirs) for fid in node["any_of"]))
-        helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node.get("help") else ""
-        return (f'<div class="triage-q" data-step-id="{attr(name)}"><p><strong>{html_text(node["question"])}</strong></p>{helptext}'
-                f'<p class="triage-findings">Yes if you have any of: {findings}</p>'
-                f'<ul class="triage-branches"><li><strong>If yes:</strong> {render(node["yes"])}</li>'
-                f'<li><strong>If no:</strong> {render(node["no"])}</li></ul></div>')
+        tier = tiers[node["tier"]]
+        causes = ", ".join(f'<a href="{attr(href(page, src("causes", c), dirs))}">{html_text(ds.get("causes", c).title)}</a>'
+                           for c in node["causes"])
+        watch = f'<p><strong>Get help faster if:</strong> {html_text(node["watch_for"])}</p>' if node.get("watch_for") else ""
+        return (f'<div class="triage-outcome care-card care-card--{node["tier"]}" data-outcome-id="{attr(name)}" data-tier="{node["tier"]}">'
+                f'<p class="care-card__tier"><strong>{html_text(tier.title)}: {html_text(tier.get("action"))}</strong></p>'
+                f'<p><strong>{html_text(node["title"])}.</strong> {html_text(node["advice"])}</p>{watch}'
+                f'<p>Possibly related (not a diagnosis): {causes}</p></div>')
 
-    return f'<div class="triage-tree" markdown="0">{render(tree["start"])}</div>\n'
+    def chain(name: str) -> str:
+        if is_outcome(graph[name]):
+            return outcome(name)
+        items = []
+        while not is_outcome(graph[name]):
+            node = graph[name]
+            findings = ", ".join(f'<a href="{attr(f["url"])}">{html_text(f["name"])}</a>'
+                                 for f in (_finding_link(ds, fid, page, dirs) for fid in node["any_of"]))
+            helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node.get("help") else ""
+            last = is_outcome(graph[node["no"]])
+            if_no = outcome(node["no"]) if last else "go on to the next question."
+            items.append(f'<li class="triage-q" data-step-id="{attr(name)}"><p><strong>{html_text(node["question"])}</strong></p>{helptext}'
+                         f'<p class="triage-findings">Yes if you have any of: {findings}</p>'
+                         f'<div class="triage-branch"><strong>If yes:</strong> {chain(node["yes"])}</div>'
+                         f'<div class="triage-branch"><strong>If no:</strong> {if_no}</div></li>')
+            name = node["no"]
+        return f'<ol class="triage-chain">{"".join(items)}</ol>'
+
+    return f'<div class="triage-tree" markdown="0">{chain(tree["start"])}</div>\n'
 
 
 def overview(ds: Dataset, page: str, dirs: bool) -> str:

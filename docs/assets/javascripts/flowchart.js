@@ -165,6 +165,7 @@
     var app = document.getElementById("triage-app");
     var data = document.getElementById("triage-data");
     if (!app || !data) { current = null; return; }
+    if (app.getAttribute("data-ready") === "true") return;  // already running on this page
     var tree;
     try { tree = JSON.parse(data.textContent); } catch (e) { return; }
     current = new Stepper(app, tree);
@@ -176,11 +177,14 @@
     if (current && window.location.hash.indexOf(PREFIX) === 0) current.go(readAnswers(), true);
   });
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
+  // Run on this page now, and again after each instant navigation. On file://
+  // (offline build) Material's document$ never emits, so do not rely on it alone.
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
   }
 })();

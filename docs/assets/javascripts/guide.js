@@ -76,11 +76,14 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
+  // Run on this page now, and again after each instant navigation. On file://
+  // (offline build) Material's document$ never emits, so do not rely on it alone.
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
     init();
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
   }
 })();
