@@ -1,0 +1,182 @@
+"""Unit tests: schemas and records conventions, the YAML loader, escaping, vocabularies, the walker."""
+
+from __future__ import annotations
+
+import json
+
+import markdown
+import pytest
+from conftest import ROOT
+
+from macros import render, schemas, text, triage, vocab, yamlload
+from macros.model import KINDS
+
+SCHEMA_FILES = sorted((ROOT / "data" / "schemas").glob("*.schema.json"))
+RECORD_FILES = sorted(p for kind in KINDS for p in (ROOT / "data" / kind).glob("*.yaml"))
+
+
+# ---- conventions -----------------------------------------------------------
+
+def test_every_schema_property_has_a_description():
+    assert len(SCHEMA_FILES) >= 9
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for name, prop in node.get("properties", {}).items():
+                assert isinstance(prop, dict) and prop.get("description"), f"{where}: property '{name}' has no description"
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    for path in SCHEMA_FILES:
+        walk(json.loads(path.read_text(encoding="utf-8")), path.name)
+
+
+def test_every_record_starts_with_its_schema_comment():
+    assert len(RECORD_FILES) > 150, "no record files found"
+    for path in RECORD_FILES:
+        schema = KINDS[path.parent.name][0]
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schemas/{schema}.schema.json", f"{path}: first line is {first!r}"
+    for name, schema in (("glossary.yaml", "glossary"), ("triage.yaml", "triage")):
+        first = (ROOT / "data" / name).read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=schemas/{schema}.schema.json"
+
+
+def test_vocabularies_are_defined_once_and_ordered():
+    assert vocab.tiers().ids == ["emergency", "urgent", "soon", "self-care"]
+    assert vocab.grades().ids[0] == "recommended"
+    assert vocab.weak_source_kinds() == {"blog", "commercial"}
+    # No schema repeats a vocabulary's words as its own enum.
+    words = set(vocab.tiers().ids) | set(vocab.grades().ids)
+    for path in SCHEMA_FILES:
+        if path.name != "vocabularies.schema.json":
+            for enum in _enums(json.loads(path.read_text(encoding="utf-8"))):
+                assert not (set(enum) & words), f"{path.name} redefines vocabulary words {enum}"
+
+
+def _enums(node):
+    if isinstance(node, dict):
+        if "enum" in node:
+            yield node["enum"]
+        for value in node.values():
+            yield from _enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _enums(value)
+
+
+def test_reference_fields_are_found_from_the_schema():
+    refs = list(schemas.references("cause", {"symptoms": [{"id": "fever", "typical": "typical"}], "sources": ["nice-ng59"]}))
+    assert (("symptoms", 0, "id"), "fever", "symptoms") in refs
+    assert (("sources", 0), "nice-ng59", "sources") in refs
+
+
+# ---- YAML loader -------------------------------------------------------------
+
+def test_yes_no_keys_stay_words_and_dates_stay_text():
+    loaded = yamlload.load_text(b"yes: a\nno: b\non: c\nwhen: 2026-11-22\nflag: true\n")
+    assert loaded.data == {"yes": "a", "no": "b", "on": "c", "when": "2026-11-22", "flag": True}
+    assert loaded.ambiguous == {("when",): "2026-11-22"}
+
+
+def test_ambiguous_plain_values_are_remembered_quoted_ones_not():
+    loaded = yamlload.load_text(b'a: no\nb: "no"\nc: Off\n')
+    assert set(loaded.ambiguous) == {("a",), ("c",)}
+
+
+def test_lines_are_kept_for_every_value():
+    loaded = yamlload.load_text(b"a: 1\nb:\n  - x\n  - {id: y}\n")
+    assert loaded.line_of(("b", 1, "id")) == 4
+    assert loaded.line_of(("b", 0)) == 3
+    assert loaded.line_of(("missing",)) == 1
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b"a: 1\na: 2\n", "is given twice"),
+    (b"a: &x 1\nb: *x\n", "anchors and aliases"),
+    (b"a:\n\tb: 1\n", "tab is used for indentation"),
+    (b"a: \xff\n", "not UTF-8"),
+    (b"# only a comment\n", "is empty"),
+    (b"a: [1, 2\n", "cannot read this YAML"),
+    (b"a: !!python/object:os.system x\n", "cannot read this YAML"),
+])
+def test_loader_traps(raw, message):
+    loaded = yamlload.load_text(raw)
+    assert loaded.problems and message in loaded.problems[0].message
+
+
+# ---- escaping: data text never becomes markup ------------------------------------
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "{{ 7*7 }}",
+           "*bold* _it_ `code` | pipe", "# heading", "- item", "1. item", "&amp; < > \"'", "![img](http://example.com/x.png)"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_md_escaping_keeps_text_literal(value):
+    html = markdown.markdown(text.md(value), extensions=["tables", "md_in_html", "attr_list", "abbr"])
+    assert "<script" not in html and "<img" not in html and "<a " not in html and "<em>" not in html
+    assert "<h1" not in html and "<li>" not in html and "<code>" not in html
+    assert "{{ 7*7 }}" in html or "{{" not in value
+
+
+def test_rendered_record_page_escapes_hostile_fields(dataset):
+    import copy
+
+    ds = copy.deepcopy(dataset)
+    rec = ds.get("symptoms", "fever")
+    rec.data["description"] = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
+    page = render.symptom_page(ds, rec)
+    assert page.startswith("---\nrender_macros: false\n")
+    html = markdown.markdown(page.split("---\n", 2)[2], extensions=["tables", "md_in_html", "attr_list", "admonition"])
+    assert "<script>alert" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_html_and_attribute_escaping():
+    assert text.html_text("<b>&") == "&lt;b&gt;&amp;"
+    assert text.attr('a"b<') == "a&quot;b&lt;"
+
+
+@pytest.mark.parametrize("from_src, to_src, dirs, expected", [
+    ("flowchart.md", "causes/x.md", True, "../causes/x/"),
+    ("flowchart.md", "causes/x.md", False, "causes/x.html"),
+    ("causes/index.md", "causes/x.md", True, "x/"),
+    ("causes/x.md", "index.md", True, "../../"),
+    ("index.md", "emergency.md", False, "emergency.html"),
+])
+def test_href_matches_mkdocs_urls(from_src, to_src, dirs, expected):
+    assert text.href(from_src, to_src, dirs) == expected
+
+
+# ---- the triage walker -----------------------------------------------------------
+
+def test_walker_follows_any_of(dataset):
+    tree = dataset.triage
+    assert tree["nodes"][triage.walk(tree, set()).outcome]["tier"] == "self-care"
+    assert tree["nodes"][triage.walk(tree, {"saddle-numbness"}).outcome]["tier"] == "emergency"
+    assert triage.walk(tree, {"saddle-numbness"}).steps == (triage.Step(tree["start"], True),)
+
+
+def test_every_path_is_enumerated_once(dataset):
+    tree = dataset.triage
+    all_paths = list(triage.paths(tree))
+    keys = {tuple((s.node, s.answer) for s in p.steps) for p in all_paths}
+    assert len(keys) == len(all_paths)
+    # Each path is what the walker gives for the findings it answers Yes to.
+    for p in all_paths:
+        yes = {tree["nodes"][s.node]["any_of"][0] for s in p.steps if s.answer}
+        assert triage.walk(tree, yes).outcome == p.outcome or any(
+            f in tree["nodes"][s.node]["any_of"] for s in p.steps if not s.answer for f in yes)
+
+
+def test_every_finding_with_urgency_is_asked(dataset):
+    asked = {f for node in dataset.triage["nodes"].values() if not triage.is_outcome(node) for f in node["any_of"]}
+    assert {f for f, r in dataset.findings().items() if r.get("urgency")} <= asked
+
+
+def test_every_tier_is_an_outcome(dataset):
+    reached = {node["tier"] for node in dataset.triage["nodes"].values() if triage.is_outcome(node)}
+    assert reached == set(vocab.tiers().ids)
