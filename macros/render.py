@@ -144,12 +144,12 @@ def cause_page(ds: Dataset, rec: Record) -> str:
     out.append(_also(rec))
     out.append(f"{md(rec['summary'])}\n")
     situations = sorted(rec["when_to_get_help"], key=lambda s: tiers.rank(s["tier"]))
-    top = situations[0]["tier"]
-    for tier in [t for t in tiers.ids if any(s["tier"] == t for s in situations)]:
+    # Warning signs first: the emergency situations, then the care this cause itself calls for.
+    for tier in [t for t in tiers.ids if t in ("emergency", rec["urgency"])]:
         items = [md(s["situation"]) for s in situations if s["tier"] == tier]
         heading = {"emergency": "Get emergency help if:", "urgent": "Get seen today if:",
                    "soon": "Book an appointment if:", "self-care": "You can usually look after it at home if:"}[tier]
-        if tier == top or tier == "emergency":
+        if items:
             out.append(care_card(tier, heading, items, page))
     out.append(section("What it is", rec["overview"]))
     out.append("## How it causes back pain or spasm\n")
