@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from macros import compare, model, render, site, validate  # noqa: E402
+from macros import api, compare, render, site, validate  # noqa: E402
 
 _abbreviations = ""
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
@@ -55,10 +55,6 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_post_build(config):
     # Open data: the records as JSON under api/, with their schemas (docs/open-data.md).
-    from macros import api
-
     ds = site.current()
     api.write(ds, Path(config["site_dir"]), ds.root / "data" / "schemas")
 
-
-__all__ = ["on_config", "on_files", "on_page_markdown", "model"]

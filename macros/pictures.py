@@ -127,7 +127,7 @@ def anatomy_diagram(ds: Dataset, page: str) -> str:
     names = ", ".join(r.title for r in sorted(parts, key=lambda r: r.title))
     svg = (
         '<figure class="anatomy-diagram" markdown="0">'
-        '<svg viewBox="-60 0 520 450" role="img" aria-labelledby="an-t an-d">'
+        '<svg viewBox="-200 0 800 450" role="img" aria-labelledby="an-t an-d">'
         '<title id="an-t">Diagram of the lower back seen from behind</title>'
         f'<desc id="an-d">A simplified drawing, not to scale, labelling: {html_text(names)}.</desc>'
         f"{''.join(shapes)}{''.join(labels)}</svg>"
