@@ -14,6 +14,10 @@ from .text import attr, html_text, link, md
 
 # The "Kidney or back?" page puts these groups side by side.
 KIDNEY, BACK = "kidney", "back"
+# A full matrix grows with rows x columns. Past this many causes the matrix
+# pages list only the filled cells, so the site stays linear in the records
+# (tests/benchmarks/README.md measured 7 MB pages at ten times today's data).
+MATRIX_MAX_COLUMNS = 40
 
 
 def _cell(value: str, label: str) -> str:
@@ -82,11 +86,19 @@ def causes_by_symptoms(ds: Dataset, page: str) -> str:
     marks = {"typical": "●", "possible": "○"}
     out = [f'<p class="matrix-legend">● {html_text(typ.title("typical"))}: {html_text(typ["typical"].description)} '
            f'○ {html_text(typ.title("possible"))}: {html_text(typ["possible"].description)}</p>', ""]
+    sparse = len(causes) > MATRIX_MAX_COLUMNS
+    if sparse:
+        header = ["Symptom", typ.title("typical"), typ.title("possible")]
     rows = []
     for region in regions.ids:
         syms = sorted((s for s in ds.kind("symptoms").values() if s["region"] == region), key=lambda s: s.title)
         for s in syms:
             row = [f"{link(page, src('symptoms', s.id), s.title)} <small>({html_text(regions.title(region))})</small>"]
+            if sparse:
+                for level in ("typical", "possible"):
+                    row.append(", ".join(link(page, src("causes", c.id), c.title) for c, e in ds.symptom_causes(s.id) if e["typical"] == level))
+                rows.append(row)
+                continue
             for c in causes:
                 value = has_symptom(c, s.id)
                 row.append(f'<span class="cell" data-value="{value}" title="{attr(typ.title(value)) if value else "Not listed"}">'
@@ -101,11 +113,17 @@ def treatments_by_causes(ds: Dataset, page: str) -> str:
     causes = sorted(ds.kind("causes").values(), key=lambda c: (vocab.get("group").rank(c["group"]), c.title))
     treatments = sorted(ds.kind("treatments").values(), key=lambda t: (vocab.grades().rank(t["grade"]), t.title))
     header = ["Treatment"] + [link(page, src("causes", c.id), c.title) for c in causes]
+    sparse = len(causes) > MATRIX_MAX_COLUMNS
+    if sparse:
+        header = ["Treatment", "Evidence for each cause"]
     rows = []
     for t in treatments:
         grade_for = {cid: ev["grade"] for ev in t["evidence"] for cid in ev["causes"]}
         row = [link(page, src("treatments", t.id), t.title)]
-        row += [grade_badge(grade_for[c.id]) if c.id in grade_for else '<span class="cell" data-value=""></span>' for c in causes]
+        if sparse:
+            row.append("; ".join(f"{link(page, src('causes', cid), ds.get('causes', cid).title)} {grade_badge(g)}" for cid, g in grade_for.items()))
+        else:
+            row += [grade_badge(grade_for[c.id]) if c.id in grade_for else '<span class="cell" data-value=""></span>' for c in causes]
         rows.append(row)
     return grade_legend() + "\n" + table(header, rows)
 

@@ -5,7 +5,8 @@
   on one page of each template.
 * No third-party requests: every request every page makes goes to the site.
 * Links: every internal href/src and #anchor in the built HTML (and every
-  search-index location) resolves; no external script, stylesheet or image;
+  search-index location) resolves, in the offline build too (where no link
+  may point at a folder); no external script, stylesheet or image;
   every source URL in data/sources/ is well-formed (nothing is fetched).
 * Reproducible: two clean builds with the same SOURCE_DATE_EPOCH are
   byte-identical, whatever the Python hash seed.
@@ -172,15 +173,19 @@ class _PageParser(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-@pytest.fixture(scope="module")
-def parsed(built_site) -> dict[str, _PageParser]:
+def parse_site(site: Path) -> dict[str, _PageParser]:
     """Every built HTML file parsed once, keyed by its path under the site."""
     out = {}
-    for html in sorted(built_site.rglob("*.html")):
+    for html in sorted(site.rglob("*.html")):
         parser = _PageParser()
         parser.feed(html.read_text(encoding="utf-8"))
-        out[html.relative_to(built_site).as_posix()] = parser
+        out[html.relative_to(site).as_posix()] = parser
     return out
+
+
+@pytest.fixture(scope="module")
+def parsed(built_site) -> dict[str, _PageParser]:
+    return parse_site(built_site)
 
 
 def _target_file(site: Path, url_path: str) -> Path | None:
@@ -192,8 +197,11 @@ def _target_file(site: Path, url_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
-def _check_link(site: Path, parsed: dict, source: str, value: str) -> str | None:
-    """None if a same-site URL resolves (file and #anchor); else what is wrong. External URLs are skipped."""
+def _check_link(site: Path, parsed: dict, source: str, value: str, offline: bool = False) -> str | None:
+    """None if a same-site URL resolves (file and #anchor); else what is wrong. External URLs are skipped.
+
+    offline: the page is opened from file://, where a folder link shows a file listing, not its index.html.
+    """
     stripped = value.strip()
     if stripped != value or not value:
         return "empty or padded with spaces"
@@ -209,6 +217,8 @@ def _check_link(site: Path, parsed: dict, source: str, value: str) -> str | None
     target = _target_file(site, parts.path)
     if target is None:
         return "no such file in the built site"
+    if offline and (site / urllib.parse.unquote(parts.path).lstrip("/")).is_dir():
+        return "links to a folder, which file:// does not open as a page"
     if parts.fragment and target.suffix == ".html":
         key = target.relative_to(site).as_posix()
         fragment = urllib.parse.unquote(parts.fragment)
@@ -217,16 +227,29 @@ def _check_link(site: Path, parsed: dict, source: str, value: str) -> str | None
     return None
 
 
-def test_every_internal_link_and_anchor_resolves(built_site, parsed):
+def broken_links(site: Path, parsed: dict, offline: bool = False) -> tuple[int, list[str]]:
     broken, checked = [], 0
     for source, parser in parsed.items():
         for tag, attr, value, line, _rel in parser.urls:
             checked += 1
-            problem = _check_link(built_site, parsed, source, value)
+            problem = _check_link(site, parsed, source, value, offline)
             if problem:
                 broken.append(f"{source}:{line}: <{tag} {attr}=\"{value}\">: {problem}")
+    return checked, broken
+
+
+def test_every_internal_link_and_anchor_resolves(built_site, parsed):
+    checked, broken = broken_links(built_site, parsed)
     assert checked > 5000, f"only {checked} links found: is the parser seeing the pages?"
     assert not broken, f"{len(broken)} broken internal link(s):\n" + "\n".join(broken[:200])
+
+
+def test_every_internal_link_resolves_in_the_offline_build(offline_site):
+    """The offline build rewrites every link to .html files: they must resolve too (file:// has no index pages)."""
+    pages = {k: v for k, v in parse_site(offline_site).items() if k != "404.html"}  # only a web server shows the 404 page
+    checked, broken = broken_links(offline_site, pages, offline=True)
+    assert checked > 5000
+    assert not broken, f"{len(broken)} broken internal link(s) in the offline build:\n" + "\n".join(broken[:200])
 
 
 def test_no_external_scripts_stylesheets_or_images(built_site, parsed):

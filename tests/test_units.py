@@ -180,3 +180,18 @@ def test_every_finding_with_urgency_is_asked(dataset):
 def test_every_tier_is_an_outcome(dataset):
     reached = {node["tier"] for node in dataset.triage["nodes"].values() if triage.is_outcome(node)}
     assert reached == set(vocab.tiers().ids)
+
+
+def test_matrix_pages_turn_sparse_at_scale(dataset, monkeypatch):
+    """Past MATRIX_MAX_COLUMNS causes the matrices list filled cells only, so size stays linear."""
+    from macros import compare
+
+    full = compare.causes_by_symptoms(dataset, "compare/causes-symptoms.md")
+    assert full.count('class="cell"') == len(dataset.kind("symptoms")) * len(dataset.kind("causes"))
+    monkeypatch.setattr(compare, "MATRIX_MAX_COLUMNS", 3)
+    sparse = compare.causes_by_symptoms(dataset, "compare/causes-symptoms.md")
+    assert 'class="cell"' not in sparse and "(../causes/kidney-stones.md)" in sparse
+    pairs = sum(len(c["symptoms"]) for c in dataset.kind("causes").values())
+    assert sparse.count("../causes/") == pairs
+    treatments = compare.treatments_by_causes(dataset, "compare/treatments-causes.md")
+    assert 'data-value=""' not in treatments
