@@ -140,7 +140,7 @@ def names(ds: Dataset, kind: str, ids: list[str], page: str) -> str:
 def cause_page(ds: Dataset, rec: Record) -> str:
     page = src("causes", rec.id)
     tiers = vocab.tiers()
-    out = [front_matter(rec.title, rec["summary"], data_path=rec.path.as_posix()), f"# {md(rec.title)}", ""]
+    out = [*_head(rec, rec["summary"])]
     out.append(_also(rec))
     out.append(f"{md(rec['summary'])}\n")
     situations = sorted(rec["when_to_get_help"], key=lambda s: tiers.rank(s["tier"]))
@@ -175,9 +175,17 @@ def cause_page(ds: Dataset, rec: Record) -> str:
         out += [f"- {link(page, src('anatomy', p.id), p.title)}: {md(p['summary'])}" for p in parts]
         out.append("")
     out.append(claims_section(ds, rec, page))
-    out.append(sources_section(ds, rec, page))
-    out.append(footer(rec))
+    out += _tail(ds, rec, page)
     return "\n".join(out)
+
+
+def _head(rec: Record, description: str) -> list[str]:
+    """Front matter (no macros, edit link to the YAML) and the page title."""
+    return [front_matter(rec.title, description, data_path=rec.path.as_posix()), f"# {md(rec.title)}", ""]
+
+
+def _tail(ds: Dataset, rec: Record, page: str) -> list[str]:
+    return [sources_section(ds, rec, page), footer(rec)]
 
 
 def _also(rec: Record) -> str:
@@ -241,7 +249,7 @@ def treatment_table(ds: Dataset, rec: Record, page: str) -> str:
 
 def symptom_page(ds: Dataset, rec: Record) -> str:
     page = src("symptoms", rec.id)
-    out = [front_matter(rec.title, _first_sentence(rec["description"]), data_path=rec.path.as_posix()), f"# {md(rec.title)}", "", _also(rec)]
+    out = [*_head(rec, _first_sentence(rec["description"])), _also(rec)]
     if rec.get("urgency"):
         out.append(care_card(rec["urgency"], "On its own, this sign calls for this level of care:", [md(rec["urgency_note"])], page))
     out.append(section("What it is like", rec["description"]))
@@ -256,14 +264,13 @@ def symptom_page(ds: Dataset, rec: Record) -> str:
     if not causes:
         out.append("| No cause in the guide lists this symptom yet. | | |")
     out.append("")
-    out.append(sources_section(ds, rec, page))
-    out.append(footer(rec))
+    out += _tail(ds, rec, page)
     return "\n".join(out)
 
 
 def risk_factor_page(ds: Dataset, rec: Record) -> str:
     page = src("risk-factors", rec.id)
-    out = [front_matter(rec.title, _first_sentence(rec["description"]), data_path=rec.path.as_posix()), f"# {md(rec.title)}", ""]
+    out = [*_head(rec, _first_sentence(rec["description"]))]
     if rec.get("urgency"):
         out.append(care_card(rec["urgency"], "With back pain, this on its own calls for this level of care:", [md(rec["urgency_note"])], page))
     out.append(f"**Kind of risk factor:** {md(vocab.get('riskCategory').title(rec['category']))}\n")
@@ -271,15 +278,14 @@ def risk_factor_page(ds: Dataset, rec: Record) -> str:
     out += ["## Makes these causes more likely", ""]
     out += [f"- {link(page, src('causes', c), ds.get('causes', c).title)}: {md(ds.get('causes', c)['summary'])}" for c in rec["raises"]]
     out.append("")
-    out.append(sources_section(ds, rec, page))
-    out.append(footer(rec))
+    out += _tail(ds, rec, page)
     return "\n".join(out)
 
 
 def treatment_page(ds: Dataset, rec: Record) -> str:
     page = src("treatments", rec.id)
     roles = vocab.get("role")
-    out = [front_matter(rec.title, rec["summary"], data_path=rec.path.as_posix()), f"# {md(rec.title)}", "", _also(rec),
+    out = [*_head(rec, rec["summary"]), _also(rec),
            f'<p class="headline-grade">Evidence: {grade_badge(rec["grade"])} {html_text(rec["verdict"])}</p>', ""]
     out.append(f"{md(rec['summary'])}\n")
     out.append(section("What it is", rec["what_it_is"]))
@@ -293,29 +299,27 @@ def treatment_page(ds: Dataset, rec: Record) -> str:
     out.append(section("Risks and side effects", rec["risks"]))
     out.append(section("Who should avoid it or ask first", rec.get("avoid_if")))
     out.append(claims_section(ds, rec, page))
-    out.append(sources_section(ds, rec, page))
-    out.append(footer(rec))
+    out += _tail(ds, rec, page)
     return "\n".join(out)
 
 
 def anatomy_page(ds: Dataset, rec: Record) -> str:
     page = src("anatomy", rec.id)
-    out = [front_matter(rec.title, rec["summary"], data_path=rec.path.as_posix()), f"# {md(rec.title)}", "", _also(rec), f"{md(rec['summary'])}\n"]
+    out = [*_head(rec, rec["summary"]), _also(rec), f"{md(rec['summary'])}\n"]
     out.append(section("Where it is", rec["where"]))
     out.append(section("What it does", rec["what_it_does"]))
     out.append(section("How it relates to back pain and spasm", rec["relation_to_back_pain"]))
     out += ["## Causes that involve it", ""]
     out += [f"- {link(page, src('causes', c), ds.get('causes', c).title)}" for c in rec["causes"]]
     out.append("")
-    out.append(sources_section(ds, rec, page))
-    out.append(footer(rec))
+    out += _tail(ds, rec, page)
     return "\n".join(out)
 
 
 def source_page(ds: Dataset, rec: Record) -> str:
     page = src("sources", rec.id)
     kind = vocab.get("sourceKind")[rec["kind"]]
-    out = [front_matter(rec.title, rec["used_for"], data_path=rec.path.as_posix()), f"# {md(rec.title)}", ""]
+    out = [*_head(rec, rec["used_for"])]
     rows = [("Publisher", md(rec["publisher"]))]
     if rec.get("author"):
         rows.append(("Author", md(rec["author"])))
