@@ -142,3 +142,13 @@ def test_offline_flowchart_from_file_url(page, offline_site, dataset):
     assert page.locator("#triage-app [data-tier]").get_attribute("data-tier") == dataset.triage["nodes"][path.outcome]["tier"]
     link = page.locator("#triage-app [data-tier] a").first.get_attribute("href")
     assert link.endswith(".html"), link
+
+
+def test_flowchart_print_summary(page, site_url, dataset):
+    path = next(iter(triage.paths(dataset.triage)))
+    page.goto(site_url + "flowchart/#answers=" + answers_for(path))
+    page.locator("#triage-app [data-tier]").wait_for()
+    page.evaluate("window.print = () => { window.__printed = document.body.classList.contains('triage-printing'); }")
+    page.get_by_role("button", name="Print summary", exact=True).click()
+    assert page.evaluate("window.__printed") is True  # only the summary is shown while printing
+    assert "Your answers" in page.locator("#triage-app").inner_text()
