@@ -57,10 +57,6 @@ def link(from_src: str, to_src: str, label: object) -> str:
     return f"[{md(label)}]({rel(from_src, to_src)})"
 
 
-def lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
 def page_url(src_path: str, directory_urls: bool) -> str:
     """The URL MkDocs gives a docs file (same rules as mkdocs.structure.files)."""
     stem = src_path[:-3] if src_path.endswith(".md") else src_path

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from . import vocab
 from .model import Dataset
+from .rules import Problem, problem
 
 MAX_PATHS = 50_000  # a guard: a tree this large should be split up
 
@@ -98,8 +99,6 @@ def describe(tree: dict, path: Path) -> str:
 
 def _usable(ds: Dataset):
     """The triage record and tree, if its shape is sound enough to reason about."""
-    from .rules import problem  # noqa: F401  (imported for callers' messages)
-
     rec = ds.singles.get("triage")
     if rec is None or rec.loaded.problems or not isinstance(rec.data, dict):
         return None, None
@@ -120,16 +119,12 @@ def _usable(ds: Dataset):
 
 def rule_triage_present(ds: Dataset):
     """The flowchart needs data/triage.yaml."""
-    from .rules import Problem
-
     if "triage" not in ds.singles:
         yield Problem("data/triage.yaml", 1, "(file)", "is missing; the flowchart needs its decision tree")
 
 
 def rule_triage_graph(ds: Dataset):
     """No cycles; every node reachable from start; every path ends in an outcome."""
-    from .rules import problem
-
     rec, tree = _usable(ds)
     if tree is None:
         return
@@ -169,8 +164,6 @@ def _safe_paths(ds: Dataset):
 
 def rule_triage_safety(ds: Dataset):
     """Safety invariant: a path where a finding is present ends at or above its urgency."""
-    from .rules import problem
-
     rec, tree, all_paths = _safe_paths(ds)
     if not all_paths:
         return
@@ -195,8 +188,6 @@ def rule_triage_safety(ds: Dataset):
 
 def rule_triage_emergency_first(ds: Dataset):
     """Every emergency finding is asked before any question without an emergency finding; every finding with an urgency is asked."""
-    from .rules import problem
-
     rec, tree, all_paths = _safe_paths(ds)
     if not all_paths or all_paths == "too-many":
         return
@@ -223,8 +214,6 @@ def rule_triage_emergency_first(ds: Dataset):
 
 def rule_triage_scenarios(ds: Dataset):
     """Each clinical scenario reaches the tier it expects."""
-    from .rules import problem
-
     rec, tree = _usable(ds)
     if tree is None or not isinstance(tree.get("scenarios"), list):
         return
