@@ -8,7 +8,7 @@ take no data text from the page, only the page's own path for links.
 
 from __future__ import annotations
 
-from . import compare, pictures, site, triage_page
+from . import compare, pictures, render, site, triage_page
 
 
 def define_env(env):
@@ -35,6 +35,7 @@ def define_env(env):
         "triage_stepper": lambda: triage_page.stepper(site.current(), page_src(), dirs()),
         "triage_steps": lambda: triage_page.steps(site.current(), page_src(), dirs()),
         "triage_overview": lambda: triage_page.overview(site.current(), page_src(), dirs()),
+        "emergency_numbers": lambda: render.EMERGENCY_NUMBERS,
         "counts": lambda: {k: len(v) for k, v in site.current().records.items()},
     }
     for name, func in macros.items():

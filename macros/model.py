@@ -59,6 +59,11 @@ class Record:
         return self.data.get(key, default)
 
     @property
+    def schema_name(self) -> str:
+        """The schema this record follows (data/schemas/<name>.schema.json)."""
+        return KINDS[self.kind][0] if self.kind in KINDS else self.kind
+
+    @property
     def title(self) -> str:
         return str(self.data.get("name") or self.data.get("title") or self.id)
 

@@ -131,6 +131,12 @@ def section(title: str, text: object) -> str:
     return f"## {md(title)}\n\n{paragraphs(text)}\n\n" if text else ""
 
 
+def cause_items(ds: Dataset, ids: list[str], page: str, summaries: bool = True) -> list[str]:
+    """A Markdown list of linked causes, each with its one-line summary."""
+    causes = [ds.get("causes", c) for c in ids]
+    return [f"- {link(page, src('causes', c.id), c.title)}" + (f": {md(c['summary'])}" if summaries else "") for c in causes] + [""]
+
+
 def names(ds: Dataset, kind: str, ids: list[str], page: str) -> str:
     return ", ".join(link(page, src(kind, i), ds.get(kind, i).title) for i in ids)
 
@@ -276,8 +282,7 @@ def risk_factor_page(ds: Dataset, rec: Record) -> str:
     out.append(f"**Kind of risk factor:** {md(vocab.get('riskCategory').title(rec['category']))}\n")
     out.append(section("What it means", rec["description"]))
     out += ["## Makes these causes more likely", ""]
-    out += [f"- {link(page, src('causes', c), ds.get('causes', c).title)}: {md(ds.get('causes', c)['summary'])}" for c in rec["raises"]]
-    out.append("")
+    out += cause_items(ds, rec["raises"], page)
     out += _tail(ds, rec, page)
     return "\n".join(out)
 
@@ -310,8 +315,7 @@ def anatomy_page(ds: Dataset, rec: Record) -> str:
     out.append(section("What it does", rec["what_it_does"]))
     out.append(section("How it relates to back pain and spasm", rec["relation_to_back_pain"]))
     out += ["## Causes that involve it", ""]
-    out += [f"- {link(page, src('causes', c), ds.get('causes', c).title)}" for c in rec["causes"]]
-    out.append("")
+    out += cause_items(ds, rec["causes"], page, summaries=False)
     out += _tail(ds, rec, page)
     return "\n".join(out)
 
@@ -409,7 +413,7 @@ def _first_sentence(text: str) -> str:
     return flat if cut < 0 else flat[: cut + 1]
 
 
-def table(headers: list[str], rows: list[list[str]], sortable: bool = False, caption: str = "") -> str:
+def table(headers: list[str], rows: list[list[str]], sortable: bool = False) -> str:
     """A Markdown table; sortable ones get a filter box and sort buttons from sortable.js."""
     out = []
     if sortable:

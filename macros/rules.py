@@ -83,8 +83,7 @@ def _target_ids(ds: Dataset, target: str) -> tuple[set[str], str]:
 def rule_references(ds: Dataset) -> Iterator[Problem]:
     """Every id that points at another record (schema x-ref) resolves."""
     for rec in ds.all_records():
-        schema_name = KINDS[rec.kind][0] if rec.kind in KINDS else rec.kind
-        for path, ref, target in schemas.references(schema_name, rec.data):
+        for path, ref, target in schemas.references(rec.schema_name, rec.data):
             ids, label = _target_ids(ds, target)
             if ref not in ids:
                 where = f"data/{target}/" if target in KINDS else ("data/symptoms/ or data/risk-factors/" if target == "findings" else "nodes:")
@@ -111,7 +110,7 @@ def rule_plain_text(ds: Dataset) -> Iterator[Problem]:
         for path, text in _strings(rec.data):
             if _TAG.search(text):
                 yield problem(rec, path, "contains an HTML tag; write plain text (it is shown as written, never as HTML)")
-            elif _HANDLER.search(text) and "=" in text:
+            elif _HANDLER.search(text):
                 yield problem(rec, path, "contains an HTML event handler (on...=); write plain text")
             elif _SCHEME.search(text):
                 yield problem(rec, path, "contains a javascript:, vbscript: or data: link; write plain text")

@@ -43,8 +43,7 @@ def check(ds: model.Dataset) -> list[Problem]:
         if not isinstance(rec.loaded.data, dict):
             problems.append(problem(rec, (), "must be a group of 'field: value' lines, not a single value or list"))
             continue
-        schema_name = model.KINDS[rec.kind][0] if rec.kind in model.KINDS else rec.kind
-        for path, message in schemas.check(schema_name, rec.data):
+        for path, message in schemas.check(rec.schema_name, rec.data):
             problems.append(problem(rec, path, message))
     for rule in all_rules():
         problems.extend(rule(ds))

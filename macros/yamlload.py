@@ -169,8 +169,7 @@ def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
                 )
                 continue
             out.lines[child] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, child, out, loader)
-            out.lines[child] = key_node.start_mark.line + 1
+            result[key] = _build(value_node, child, out, loader)  # the key's line wins (setdefault)
         return result
     raise yaml.MarkedYAMLError(problem="unsupported YAML node", problem_mark=node.start_mark)
 

@@ -177,14 +177,5 @@
     if (current && window.location.hash.indexOf(PREFIX) === 0) current.go(readAnswers(), true);
   });
 
-  // Run on this page now, and again after each instant navigation. On file://
-  // (offline build) Material's document$ never emits, so do not rely on it alone.
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  }
+  window.bsgOnPage(init);  // from guide.js, loaded first (mkdocs.yml extra_javascript)
 })();

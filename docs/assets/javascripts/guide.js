@@ -3,7 +3,8 @@
  *   sort button in each header, announced with aria-sort.
  * - Glossary terms (<abbr title>) can be focused, so their tooltip shows on
  *   keyboard focus as well as on hover.
- * Runs on every page load, including Material's instant navigation.
+ * Runs on every page load, including Material's instant navigation, and
+ * exposes that as window.bsgOnPage for flowchart.js.
  */
 (function () {
   "use strict";
@@ -76,14 +77,20 @@
     });
   }
 
-  // Run on this page now, and again after each instant navigation. On file://
-  // (offline build) Material's document$ never emits, so do not rely on it alone.
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
+  // onPage(fn): run fn on this page now, and again after each instant
+  // navigation. On file:// (offline build) Material's document$ never emits,
+  // so do not rely on it alone. fn must be safe to run twice on one page.
+  // Shared with flowchart.js, which is loaded after this file.
+  function onPage(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(fn);
+    }
   }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  }
+  window.bsgOnPage = onPage;
+  onPage(init);
 })();
