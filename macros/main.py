@@ -32,7 +32,7 @@ def define_env(env):
         "grade_legend": compare.grade_legend,
         "source_kind_legend": compare.source_kind_legend,
         "glossary_list": lambda: compare.glossary_list(site.current()),
-        "triage_stepper": lambda: triage_page.stepper(site.current(), page_src(), dirs()),
+        "triage_stepper": lambda: triage_page.stepper(site.current(), page_src(), dirs(), env.conf.get("site_url") or ""),
         "triage_steps": lambda: triage_page.steps(site.current(), page_src(), dirs()),
         "triage_overview": lambda: triage_page.overview(site.current(), page_src(), dirs()),
         "emergency_numbers": lambda: render.EMERGENCY_NUMBERS,

@@ -9,9 +9,17 @@ risk-factor ids) ending in care-tier outcomes. The rules, run by
 * **safety**: for each finding with ``urgency: U``, every path on which that
   finding is present (Yes at every question listing it, either answer
   elsewhere) ends at tier U or higher, proved by enumerating the paths;
+* **combinations**: for each rule in ``combinations`` ("these findings
+  together -> at least tier T"), every path on which one finding from each
+  line of ``together`` can be present ends at T or higher; a failure prints
+  the counter-example path;
 * every emergency finding is asked before any question without one, and every
   finding with an urgency is asked somewhere;
-* the ``scenarios`` (clinical cases from the guidelines) reach their tier.
+* the ``scenarios`` (clinical cases from the guidelines) reach exactly their
+  tier: not lower (unsafe) and not higher (over-triage).
+
+Branches are ``if_yes``/``if_no`` (YAML 1.1 tools read bare ``yes``/``no``
+keys as booleans).
 
 ``walk(tree, findings)`` is the reference walker the browser tests compare
 the JavaScript stepper against.
@@ -19,6 +27,7 @@ the JavaScript stepper against.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,6 +36,8 @@ from .model import Dataset
 from .rules import Problem, problem
 
 MAX_PATHS = 50_000  # a guard: a tree this large should be split up
+# A reader with no warning sign answers the if_no: spine; keep it short (issue 9).
+MAX_QUESTIONS_TO_SELF_CARE = 10
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ def walk(tree: dict, findings: set[str]) -> Path:
         node = graph[current]
         answer = any(f in findings for f in node["any_of"])
         steps.append(Step(current, answer))
-        current = node["yes"] if answer else node["no"]
+        current = node["if_yes"] if answer else node["if_no"]
     return Path(tuple(steps), current)
 
 
@@ -85,8 +96,8 @@ def paths(tree: dict) -> Iterator[Path]:
                 raise OverflowError
             yield Path(steps, current)
             continue
-        stack.append((node["no"], steps + (Step(current, False),)))
-        stack.append((node["yes"], steps + (Step(current, True),)))
+        stack.append((node["if_no"], steps + (Step(current, False),)))
+        stack.append((node["if_yes"], steps + (Step(current, True),)))
 
 
 def describe(tree: dict, path: Path) -> str:
@@ -110,7 +121,7 @@ def _usable(ds: Dataset):
         if not isinstance(node, dict):
             return rec, None
         if is_question(node):
-            if not (isinstance(node.get("any_of"), list) and node.get("yes") in graph and node.get("no") in graph):
+            if not (isinstance(node.get("any_of"), list) and node.get("if_yes") in graph and node.get("if_no") in graph):
                 return rec, None
         elif node.get("tier") not in vocab.tiers():
             return rec, None
@@ -135,7 +146,7 @@ def rule_triage_graph(ds: Dataset):
         state[name] = 1
         node = graph[name]
         if is_question(node):
-            for branch in ("yes", "no"):
+            for branch in ("if_yes", "if_no"):
                 nxt = node[branch]
                 if state.get(nxt) == 1:
                     loop = " -> ".join(trail[trail.index(nxt):] + [name, nxt]) if nxt in trail else f"{name} -> {nxt}"
@@ -147,7 +158,7 @@ def rule_triage_graph(ds: Dataset):
     yield from visit(tree["start"], [])
     for name in graph:
         if name not in state:
-            yield problem(rec, ("nodes", name), f"cannot be reached from start ('{tree['start']}'); link to it from a question's yes: or no:, or remove it")
+            yield problem(rec, ("nodes", name), f"cannot be reached from start ('{tree['start']}'); link to it from a question's if_yes: or if_no:, or remove it")
 
 
 def _safe_paths(ds: Dataset):
@@ -160,6 +171,22 @@ def _safe_paths(ds: Dataset):
         return rec, tree, None
     except OverflowError:
         return rec, tree, "too-many"
+
+
+def possible(tree: dict, path: Path, findings: tuple[str, ...]) -> bool:
+    """Can a reader with (at least) these findings follow this path? Yes at every question listing one."""
+    graph = nodes(tree)
+    return all(step.answer for step in path.steps if set(graph[step.node]["any_of"]) & set(findings))
+
+
+def lowest_tier_breach(tree: dict, all_paths: list[Path], findings: tuple[str, ...], at_least: str) -> Path | None:
+    """The first path a reader with these findings can follow that ends below ``at_least``, or None."""
+    tiers = vocab.tiers()
+    graph = nodes(tree)
+    for path in all_paths:
+        if tiers.rank(graph[path.outcome]["tier"]) > tiers.rank(at_least) and possible(tree, path, findings):
+            return path
+    return None
 
 
 def rule_triage_safety(ds: Dataset):
@@ -176,14 +203,37 @@ def rule_triage_safety(ds: Dataset):
         urgency = finding.get("urgency")
         if urgency not in tiers:
             continue
-        for path in all_paths:
-            present = all(step.answer for step in path.steps if fid in graph[step.node]["any_of"])
+        path = lowest_tier_breach(tree, all_paths, (fid,), urgency)
+        if path is not None:  # one counter-example per finding is enough to act on
             reached = graph[path.outcome]["tier"]
-            if present and tiers.rank(reached) > tiers.rank(urgency):
-                yield problem(rec, ("nodes", path.outcome, "tier"),
-                              f"unsafe: finding '{fid}' has urgency {urgency}, but with it present the path "
-                              f"{describe(tree, path)} ends at {reached}; ask about '{fid}' on this path and send Yes to an outcome of tier {urgency} or higher")
-                break  # one counter-example per finding is enough to act on
+            yield problem(rec, ("nodes", path.outcome, "tier"),
+                          f"unsafe: finding '{fid}' has urgency {urgency}, but with it present the path "
+                          f"{describe(tree, path)} ends at {reached}; ask about '{fid}' on this path and send Yes to an outcome of tier {urgency} or higher")
+
+
+def rule_triage_combinations(ds: Dataset):
+    """Each combination rule holds on every path: one finding from every line -> at least its tier."""
+    rec, tree, all_paths = _safe_paths(ds)
+    if not all_paths or all_paths == "too-many" or not isinstance(tree.get("combinations"), list):
+        return
+    tiers = vocab.tiers()
+    graph = nodes(tree)
+    known = set(ds.findings())
+    for i, rule in enumerate(tree["combinations"]):
+        if not isinstance(rule, dict) or rule.get("at_least") not in tiers or not isinstance(rule.get("together"), list):
+            continue  # the schema reports the shape
+        lines = [line for line in rule["together"] if isinstance(line, list)]
+        if len(lines) != len(rule["together"]) or not all(set(line) <= known for line in lines):
+            continue  # the schema and reference rules report these
+        # Every choice of one finding per line is a reader the rule covers.
+        for choice in itertools.product(*lines):
+            path = lowest_tier_breach(tree, all_paths, tuple(dict.fromkeys(choice)), rule["at_least"])
+            if path is not None:
+                yield problem(rec, ("combinations", i, "at_least"),
+                              f"unsafe: a reader with {' + '.join(dict.fromkeys(choice))} must reach at least {rule['at_least']}, "
+                              f"but can follow {describe(tree, path)} (ends at {graph[path.outcome]['tier']}); "
+                              f"ask about these findings on this path and send Yes to an outcome of tier {rule['at_least']} or higher")
+                break  # one counter-example per rule
 
 
 def rule_triage_emergency_first(ds: Dataset):
@@ -226,10 +276,33 @@ def rule_triage_scenarios(ds: Dataset):
         except (ValueError, KeyError):
             return  # the graph rule reports loops and broken links
         reached = graph[path.outcome]["tier"]
-        if reached != case.get("expect"):
+        expect = case.get("expect")
+        if reached != expect:
+            how = ("too low: unsafe" if expect in vocab.tiers() and vocab.tiers().rank(reached) > vocab.tiers().rank(expect)
+                   else "too high: over-triage")
             yield problem(rec, ("scenarios", i, "expect"),
-                          f"scenario {case['findings']} expects {case.get('expect')} but the tree gives {reached} "
-                          f"({describe(tree, path)}); fix the tree or, with a source, the scenario")
+                          f"scenario {case['findings']} expects exactly {expect} but the tree gives {reached} ({how}; "
+                          f"{describe(tree, path)}); fix the tree or, with a source, the scenario")
 
 
-RULES = [rule_triage_present, rule_triage_graph, rule_triage_safety, rule_triage_emergency_first, rule_triage_scenarios]
+def rule_triage_short_for_no_warning(ds: Dataset):
+    """A reader with none of the findings reaches self-care in at most MAX_QUESTIONS_TO_SELF_CARE questions."""
+    rec, tree = _usable(ds)
+    if tree is None:
+        return
+    try:
+        path = walk(tree, set())
+    except (ValueError, KeyError):
+        return  # the graph rule reports loops and broken links
+    tier = nodes(tree)[path.outcome]["tier"]
+    if tier != "self-care":
+        yield problem(rec, ("nodes", path.outcome, "tier"),
+                      f"a reader with no warning sign ends at {tier} ({describe(tree, path)}); the if_no: path must end at self-care")
+    elif len(path.steps) > MAX_QUESTIONS_TO_SELF_CARE:
+        yield problem(rec, ("nodes", path.steps[-1].node),
+                      f"a reader with no warning sign answers {len(path.steps)} questions to reach self-care "
+                      f"(at most {MAX_QUESTIONS_TO_SELF_CARE}); group findings into fewer if_no: questions, with follow-ups under if_yes:")
+
+
+RULES = [rule_triage_present, rule_triage_graph, rule_triage_safety, rule_triage_combinations, rule_triage_emergency_first,
+         rule_triage_scenarios, rule_triage_short_for_no_warning]

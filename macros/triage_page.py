@@ -1,8 +1,9 @@
 """The flowchart page, from data/triage.yaml: stepper data, no-JS steps, overview diagram.
 
 * ``stepper``: the container the JavaScript stepper (docs/assets/javascripts/
-  flowchart.js) fills, and the tree as a JSON data island with every link
-  already resolved. The script only ever sets textContent from it.
+  flowchart.js) fills, with the first question already drawn and the tree as
+  JSON in its ``data-tree`` attribute, every link already resolved. The script
+  only ever sets textContent from it.
 * ``steps``: the whole tree as nested "If yes... / If no..." lists, readable
   and printable without JavaScript.
 * ``overview``: an SVG diagram of the tree drawn at build time.
@@ -13,12 +14,13 @@ computed with ``macros.text.href`` for the build's URL style.
 
 from __future__ import annotations
 
+import html
 import json
 
 from . import vocab
 from .model import Dataset
-from .render import EMERGENCY_NUMBERS, src
-from .text import attr, href, html_text
+from .render import src
+from .text import attr, href, html_text, page_url
 from .triage import is_outcome, nodes
 
 
@@ -27,14 +29,31 @@ def _finding_link(ds: Dataset, fid: str, page: str, dirs: bool) -> dict:
     return {"id": fid, "name": rec.title, "url": href(page, src(rec.kind, fid), dirs)}
 
 
-def tree_json(ds: Dataset, page: str, dirs: bool) -> dict:
+def questions_ahead(graph: dict, name: str) -> int:
+    """Questions left if the reader answers No from here on (this one included)."""
+    count = 0
+    while not is_outcome(graph[name]):
+        count += 1
+        name = graph[name]["if_no"]
+    return count
+
+
+def emergency_numbers() -> list[dict]:
+    """The emergency numbers (vocabulary emergencyNumber), each with its tel: link."""
+    return [{"number": t.id, "where": t.title, "tel": "tel:" + t.id} for t in vocab.get("emergencyNumber").terms]
+
+
+def tree_json(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> dict:
     tree = ds.triage
+    graph = nodes(tree)
     tiers = vocab.tiers()
-    out: dict = {"start": tree["start"], "nodes": {}, "tiers": {}, "emergencyNumbers": EMERGENCY_NUMBERS,
-                 "emergencyUrl": href(page, "emergency.md", dirs)}
+    out: dict = {"start": tree["start"], "nodes": {}, "tiers": {}, "emergencyNumbers": emergency_numbers(),
+                 "emergencyUrl": href(page, "emergency.md", dirs),
+                 # The printed summary names the page it came from; without a site_url the page's own address is used.
+                 "pageUrl": (site_url.rstrip("/") + "/" + page_url(page, dirs)) if site_url else ""}
     for t in tiers.terms:
         out["tiers"][t.id] = {"title": t.title, "action": t.get("action"), "description": t.description}
-    for name, node in nodes(tree).items():
+    for name, node in graph.items():
         if is_outcome(node):
             out["nodes"][name] = {
                 "tier": node["tier"], "title": node["title"], "advice": " ".join(node["advice"].split()),
@@ -43,24 +62,49 @@ def tree_json(ds: Dataset, page: str, dirs: bool) -> dict:
             }
         else:
             out["nodes"][name] = {
-                "question": node["question"], "help": node.get("help", ""), "yes": node["yes"], "no": node["no"],
+                "question": node["question"], "help": node.get("help", ""), "yes": node["if_yes"], "no": node["if_no"],
+                "ahead": questions_ahead(graph, name),
                 "findings": [_finding_link(ds, f, page, dirs) for f in node["any_of"]],
             }
     return out
 
 
-def _json_island(data: dict) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    # Safe inside <script>: no "</script>", no HTML comment openers.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def tree_attribute(data: dict) -> str:
+    """The tree as JSON in an HTML attribute value (escaped for a double-quoted attribute).
+
+    An attribute, not a <script type="application/json"> island: Material's
+    instant navigation re-creates every inline <script> in the new page as
+    JavaScript, so a JSON island throws a SyntaxError and stops document$.
+    """
+    return html.escape(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), quote=True)
 
 
-def stepper(ds: Dataset, page: str, dirs: bool) -> str:
+def question_html(tree: dict, name: str, number: int) -> str:
+    """One question as the stepper draws it (flowchart.js builds the same markup)."""
+    node = tree["nodes"][name]
+    about = number - 1 + node["ahead"]
+    helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node["help"] else ""
+    checklist = ""
+    if len(node["findings"]) > 1:
+        items = "".join(f'<li><a href="{attr(f["url"])}" target="_blank" rel="noopener">{html_text(f["name"])}</a></li>'
+                        for f in node["findings"])
+        checklist = f'<p class="triage-counts">Answer Yes if any of these apply:</p><ul class="triage-finding-list">{items}</ul>'
+    return (f'<fieldset data-node-id="{attr(name)}" class="triage-question"><legend>'
+            f'<span class="triage-progress">Question {number} of about {about}</span>'
+            f'<span tabindex="-1" class="triage-legend-text">{html_text(node["question"])}</span></legend>'
+            f'{helptext}{checklist}<div class="triage-buttons">'
+            '<button type="button" class="triage-yes" disabled>Yes</button>'
+            '<button type="button" class="triage-no" disabled>No</button></div></fieldset>')
+
+
+def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> str:
+    """The stepper: the first question already drawn (no layout shift), the tree in data-tree."""
+    data = tree_json(ds, page, dirs, site_url)
     return (
-        '<div class="triage-stepper" id="triage-app" data-ready="false" markdown="0">'
-        '<p class="triage-loading">The step-by-step check needs JavaScript. Without it, use the questions listed below: '
-        'start at question 1 and follow "If yes" or "If no".</p></div>\n'
-        f'<script type="application/json" id="triage-data">{_json_island(tree_json(ds, page, dirs))}</script>\n'
+        f'<div class="triage-stepper" id="triage-app" data-ready="false" data-tree="{tree_attribute(data)}">'
+        f'{question_html(data, data["start"], 1)}</div>\n'
+        '<noscript><p class="triage-loading">The step-by-step check needs JavaScript. Without it, open '
+        '"All the questions at once" below: start at question 1 and follow "If yes" or "If no".</p></noscript>\n'
     )
 
 
@@ -95,16 +139,19 @@ def steps(ds: Dataset, page: str, dirs: bool) -> str:
             findings = ", ".join(f'<a href="{attr(f["url"])}">{html_text(f["name"])}</a>'
                                  for f in (_finding_link(ds, fid, page, dirs) for fid in node["any_of"]))
             helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node.get("help") else ""
-            last = is_outcome(graph[node["no"]])
-            if_no = outcome(node["no"]) if last else "go on to the next question."
+            last = is_outcome(graph[node["if_no"]])
+            if_no = outcome(node["if_no"]) if last else "go on to the next question."
             items.append(f'<li class="triage-q" data-step-id="{attr(name)}"><p><strong>{html_text(node["question"])}</strong></p>{helptext}'
                          f'<p class="triage-findings">Yes if you have any of: {findings}</p>'
-                         f'<div class="triage-branch"><strong>If yes:</strong> {chain(node["yes"])}</div>'
+                         f'<div class="triage-branch"><strong>If yes:</strong> {chain(node["if_yes"])}</div>'
                          f'<div class="triage-branch"><strong>If no:</strong> {if_no}</div></li>')
-            name = node["no"]
+            name = node["if_no"]
         return f'<ol class="triage-chain">{"".join(items)}</ol>'
 
-    return f'<div class="triage-tree" markdown="0">{chain(tree["start"])}</div>\n'
+    # Collapsed by default (it is long on a phone); complete without JavaScript,
+    # and opened for printing by flowchart.js and by the print stylesheet.
+    return ('<details class="triage-all"><summary>Show every question and answer</summary>'
+            f'<div class="triage-tree">{chain(tree["start"])}</div></details>\n')
 
 
 def overview(ds: Dataset, page: str, dirs: bool) -> str:
@@ -136,18 +183,18 @@ def overview(ds: Dataset, page: str, dirs: bool) -> str:
         # Yes goes right on the same row; No goes down below everything the Yes branch used.
         lines.append(f'<path d="M{x + box_w} {y + box_h / 2} H{x + col_w}" class="edge"/>'
                      f'<text x="{x + box_w + 2}" y="{y + box_h / 2 - 3}" class="edge-label">Yes</text>')
-        place(node["yes"], col + 1, row)
+        place(node["if_yes"], col + 1, row)
         below = next_row[0] = max(next_row[0], row) + 1
         lines.append(f'<path d="M{x + 20} {y + box_h} V{below * row_h}" class="edge"/>'
                      f'<text x="{x + 24}" y="{y + box_h + 10}" class="edge-label">No</text>')
-        place(node["no"], col, below)
+        place(node["if_no"], col, below)
 
     place(tree["start"], 0, 0)
     width = max_col[0] * col_w + box_w
     height = (next_row[0] + 1) * row_h
     questions = sum(1 for n in graph.values() if not is_outcome(n))
     return (
-        f'<figure class="triage-overview" markdown="0"><svg viewBox="-4 -4 {width + 8} {height + 8}" role="img" aria-labelledby="tov-t tov-d">'
+        f'<figure class="triage-overview"><svg viewBox="-4 -4 {width + 8} {height + 8}" role="img" aria-labelledby="tov-t tov-d">'
         '<title id="tov-t">Overview of the step-by-step check</title>'
         f'<desc id="tov-d">{questions} yes-or-no questions. Each No leads down to the next question; each Yes leads right, '
         'to a follow-up question or to a care level. Emergency questions come first. The same tree is written out in full above.</desc>'

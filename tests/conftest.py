@@ -46,10 +46,25 @@ def build_site(dest: Path, *, offline: bool = False, config: Path | None = None,
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per test session with --strict."""
+def _site_server(tmp_path_factory):
+    """A local server bound before the build, so the build can know its address."""
     dest = tmp_path_factory.mktemp("site")
-    result = build_site(dest)
+    handler = functools.partial(_QuietHandler, directory=str(dest))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    yield dest, server, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def built_site(_site_server) -> Path:
+    """The real site, built once per session with --strict as it is published.
+
+    SITE_URL is the test server's address, as deploy.yml sets it to the Pages
+    address: that is what turns Material's instant navigation on over http, so
+    the browser tests meet the published site's behaviour, not a simpler one.
+    """
+    dest, _server, url = _site_server
+    result = build_site(dest, extra_env={"SITE_URL": url})
     assert "WARNING" not in result.stderr, result.stderr
     return dest
 
@@ -81,13 +96,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site):
-    """The built site served on 127.0.0.1 (random free port) for the session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def site_url(built_site, _site_server):
+    """The built site served on 127.0.0.1 (random free port) for the session: the address it was built for."""
+    _dest, server, url = _site_server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    yield url
     server.shutdown()
 
 
@@ -110,6 +124,19 @@ def browser():
 def page(browser):
     """A fresh browser page that records every request and any script error."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.requests_seen = []
+    pg.errors_seen = []
+    pg.on("request", lambda r: pg.requests_seen.append(r.url))
+    pg.on("pageerror", lambda e: pg.errors_seen.append(str(e)))
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 390x844 touch phone page (as the page fixture: requests and script errors recorded)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
     pg = context.new_page()
     pg.requests_seen = []
     pg.errors_seen = []

@@ -70,7 +70,7 @@ def test_flowchart_keyboard_and_screen_reader_structure(page, site_url, dataset)
     # Keyboard only: Tab to No, press Enter; focus moves to the new question.
     page.get_by_role("button", name="No", exact=True).focus()
     page.keyboard.press("Enter")
-    second = dataset.triage["nodes"][dataset.triage["start"]]["no"]
+    second = dataset.triage["nodes"][dataset.triage["start"]]["if_no"]
     assert page.locator("#triage-app [data-node-id]").get_attribute("data-node-id") == second
     focused = page.evaluate("document.activeElement.closest('fieldset') && document.activeElement.closest('fieldset').dataset.nodeId")
     assert focused == second
@@ -83,6 +83,11 @@ def test_flowchart_without_javascript_shows_every_step(browser, site_url, datase
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_url + "flowchart/")
+    # The first question is drawn without JavaScript; the whole tree is one tap away.
+    assert page.locator("#triage-app [data-node-id]").get_attribute("data-node-id") == dataset.triage["start"]
+    assert page.locator("noscript, .triage-loading").count() >= 1
+    assert not page.locator(".triage-tree").is_visible()  # collapsed by default
+    page.locator("details.triage-all > summary").click()
     steps = page.locator(".triage-tree [data-step-id]")
     questions = {n for n, node in dataset.triage["nodes"].items() if not triage.is_outcome(node)}
     assert {steps.nth(i).get_attribute("data-step-id") for i in range(steps.count())} == questions

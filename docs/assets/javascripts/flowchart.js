@@ -1,10 +1,16 @@
 /* Back Spasm Guide: the "Check your symptoms" stepper. No dependencies.
  *
- * Reads the decision tree from the JSON island #triage-data (built from
- * data/triage.yaml by macros/triage_page.py) and shows one question at a
- * time in #triage-app. Answers live only in the URL fragment
- * (#answers=ynn...), so a result can be bookmarked, shared and reloaded;
- * nothing is stored or sent. Data text is only ever set with textContent.
+ * Reads the decision tree from the data-tree attribute of #triage-app (built
+ * from data/triage.yaml by macros/triage_page.py, which also draws the first
+ * question so it shows before this script runs) and shows one question at a
+ * time. Answers live only in the URL fragment (#answers=ynn...), so a result
+ * can be bookmarked, shared and reloaded; nothing is stored or sent. Each
+ * answer adds a history entry, so the browser's (or phone's) Back goes back
+ * one question. Data text is only ever set with textContent.
+ *
+ * Why an attribute and not <script type="application/json">: Material's
+ * instant navigation re-creates every inline script of the new page as
+ * JavaScript, and a JSON island then throws and stops document$.
  *
  * Test hooks (keep): the question element has data-node-id, the outcome
  * data-tier; the buttons are named exactly Yes, No, Back, Start again.
@@ -33,9 +39,24 @@
     return hash.slice(PREFIX.length).split("").filter(function (c) { return c === "y" || c === "n"; });
   }
 
-  function writeAnswers(answers) {
-    var url = window.location.pathname + window.location.search + (answers.length ? PREFIX + answers.join("") : "");
-    try { window.history.replaceState(window.history.state, "", url); } catch (e) { window.location.hash = answers.length ? PREFIX + answers.join("") : ""; }
+  function urlFor(answers) {
+    return window.location.pathname + window.location.search + (answers.length ? PREFIX + answers.join("") : "");
+  }
+
+  /* push: a new history entry (an answer); otherwise replace the current one.
+   * The state stays null so that Material's instant navigation, which only
+   * re-fetches when the path changes, leaves same-page entries alone. */
+  function writeAnswers(answers, push) {
+    var url = urlFor(answers), hash = window.location.hash;
+    if (url === window.location.pathname + window.location.search + hash) return;
+    // No answers yet and another fragment (a table-of-contents link): leave it.
+    if (!answers.length && hash && hash.indexOf(PREFIX) !== 0) return;
+    try {
+      if (push) window.history.pushState(null, "", url);
+      else window.history.replaceState(window.history.state, "", url);
+    } catch (e) {
+      window.location.hash = answers.length ? PREFIX + answers.join("") : "";
+    }
   }
 
   /* Follow the answers from the start; stop early if they run out. */
@@ -48,79 +69,53 @@
     return { node: node, path: path };
   }
 
+  function callLinks(tree) {
+    var span = el("span", { "class": "triage-numbers" });
+    tree.emergencyNumbers.forEach(function (n, i) {
+      if (i) span.appendChild(document.createTextNode(", "));
+      span.appendChild(el("a", { href: n.tel, "class": "tel-link" }, n.number));
+      span.appendChild(document.createTextNode(" (" + n.where + ")"));
+    });
+    return span;
+  }
+
+  function today() {
+    try {
+      return new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+    } catch (e) {
+      return new Date().toISOString().slice(0, 10);
+    }
+  }
+
   function Stepper(app, tree) {
     this.app = app;
     this.tree = tree;
     this.answers = [];
   }
 
-  Stepper.prototype.go = function (answers, moveFocus) {
+  Stepper.prototype.go = function (answers, options) {
     var state = follow(this.tree, answers);
     this.answers = state.path.map(function (p) { return p.answer; });
-    writeAnswers(this.answers);
-    this.render(state, moveFocus);
+    writeAnswers(this.answers, options && options.push);
+    this.render(state, options && options.focus);
   };
 
   Stepper.prototype.answer = function (value) {
-    this.go(this.answers.concat([value]), true);
+    this.go(this.answers.concat([value]), { push: true, focus: true });
   };
 
-  Stepper.prototype.render = function (state, moveFocus) {
-    var self = this, tree = this.tree, node = tree.nodes[state.node];
-    var app = this.app;
-    while (app.firstChild) app.removeChild(app.firstChild);
-    var status = el("p", { "class": "visually-hidden", role: "status", "aria-live": "polite", id: "triage-status" });
-    var focusTarget;
-    if (node.tier) {
-      var tier = tree.tiers[node.tier];
-      var card = el("section", { "class": "triage-result care-card care-card--" + node.tier, "data-tier": node.tier, "aria-labelledby": "triage-result-title" });
-      card.appendChild(el("p", { "class": "care-card__tier" }, tier.title + ": " + tier.action));
-      focusTarget = el("h2", { id: "triage-result-title", tabindex: "-1" }, node.title);
-      card.appendChild(focusTarget);
-      card.appendChild(el("p", {}, node.advice));
-      if (node.watchFor) {
-        var watch = el("p", {});
-        watch.appendChild(el("strong", {}, "Get help faster if: "));
-        watch.appendChild(document.createTextNode(node.watchFor));
-        card.appendChild(watch);
-      }
-      var call = el("p", { "class": "triage-call" });
-      call.appendChild(el("strong", {}, node.tier === "emergency" ? "Call your local emergency number now: " : "If things get worse, call your local emergency number: "));
-      call.appendChild(document.createTextNode(tree.emergencyNumbers + ". "));
-      var signs = el("a", { href: tree.emergencyUrl }, "Emergency signs");
-      call.appendChild(signs);
-      card.appendChild(call);
-      if (node.causes.length) {
-        card.appendChild(el("h3", {}, "Possibly related, to read about (not a diagnosis)"));
-        var list = el("ul", {});
-        node.causes.forEach(function (c) {
-          var li = el("li", {});
-          li.appendChild(el("a", { href: c.url }, c.name));
-          list.appendChild(li);
-        });
-        card.appendChild(list);
-      }
-      card.appendChild(el("h3", {}, "Your answers"));
-      var summary = el("ol", { "class": "triage-summary" });
-      state.path.forEach(function (step) {
-        var li = el("li", {}, tree.nodes[step.id].question + " ");
-        li.appendChild(el("strong", {}, step.answer === "y" ? "Yes" : "No"));
-        summary.appendChild(li);
-      });
-      card.appendChild(summary);
-      card.appendChild(el("p", { "class": "triage-note" }, "This is not a diagnosis. If you are worried, get help: when in doubt, treat it as more urgent, not less."));
-      app.appendChild(card);
-      status.textContent = "Result: " + tier.title + ". " + node.title + ".";
-    } else {
-      var number = state.path.length + 1;
-      var fieldset = el("fieldset", { "data-node-id": state.node, "class": "triage-question" });
-      var legend = el("legend", {});
-      focusTarget = el("span", { tabindex: "-1", "class": "triage-legend-text" }, node.question);
-      legend.appendChild(el("span", { "class": "visually-hidden" }, "Question " + number + ": "));
-      legend.appendChild(focusTarget);
-      fieldset.appendChild(legend);
-      if (node.help) fieldset.appendChild(el("p", { "class": "triage-help" }, node.help));
-      fieldset.appendChild(el("p", { "class": "triage-counts" }, "Answer Yes if you have any of these:"));
+  Stepper.prototype.question = function (state) {
+    var self = this, node = this.tree.nodes[state.node];
+    var number = state.path.length + 1;
+    var fieldset = el("fieldset", { "data-node-id": state.node, "class": "triage-question" });
+    var legend = el("legend", {});
+    legend.appendChild(el("span", { "class": "triage-progress" }, "Question " + number + " of about " + (number - 1 + node.ahead)));
+    var text = el("span", { tabindex: "-1", "class": "triage-legend-text" }, node.question);
+    legend.appendChild(text);
+    fieldset.appendChild(legend);
+    if (node.help) fieldset.appendChild(el("p", { "class": "triage-help" }, node.help));
+    if (node.findings.length > 1) {
+      fieldset.appendChild(el("p", { "class": "triage-counts" }, "Answer Yes if any of these apply:"));
       var findings = el("ul", { "class": "triage-finding-list" });
       node.findings.forEach(function (f) {
         var li = el("li", {});
@@ -128,25 +123,80 @@
         findings.appendChild(li);
       });
       fieldset.appendChild(findings);
-      var row = el("div", { "class": "triage-buttons" });
-      row.appendChild(button("Yes", "triage-yes", function () { self.answer("y"); }));
-      row.appendChild(button("No", "triage-no", function () { self.answer("n"); }));
-      fieldset.appendChild(row);
-      app.appendChild(fieldset);
-      status.textContent = "Question " + number + ": " + node.question;
     }
+    var row = el("div", { "class": "triage-buttons" });
+    row.appendChild(button("Yes", "triage-yes", function () { self.answer("y"); }));
+    row.appendChild(button("No", "triage-no", function () { self.answer("n"); }));
+    fieldset.appendChild(row);
+    return { element: fieldset, focus: text, status: "Question " + number + ": " + node.question };
+  };
+
+  Stepper.prototype.result = function (state) {
+    var tree = this.tree, node = tree.nodes[state.node], tier = tree.tiers[node.tier];
+    var card = el("section", { "class": "triage-result care-card care-card--" + node.tier, "data-tier": node.tier, "aria-labelledby": "triage-result-title" });
+    card.appendChild(el("p", { "class": "care-card__tier" }, tier.title));
+    var heading = el("h2", { id: "triage-result-title", tabindex: "-1" }, node.title);
+    card.appendChild(heading);
+    card.appendChild(el("p", {}, node.advice));
+    if (node.watchFor) {
+      var watch = el("p", {});
+      watch.appendChild(el("strong", {}, "Get help faster if: "));
+      watch.appendChild(document.createTextNode(node.watchFor));
+      card.appendChild(watch);
+    }
+    var call = el("p", { "class": "triage-call" });
+    call.appendChild(el("strong", {}, node.tier === "emergency" ? "Emergency numbers (tap to call): " : "If things get worse, emergency numbers: "));
+    call.appendChild(callLinks(tree));
+    call.appendChild(document.createTextNode(". "));
+    call.appendChild(el("a", { href: tree.emergencyUrl }, "All emergency signs"));
+    card.appendChild(call);
+    if (node.causes.length) {
+      card.appendChild(el("h3", {}, "Possibly related, to read about (not a diagnosis)"));
+      var list = el("ul", {});
+      node.causes.forEach(function (c) {
+        var li = el("li", {});
+        li.appendChild(el("a", { href: c.url }, c.name));
+        list.appendChild(li);
+      });
+      card.appendChild(list);
+    }
+    card.appendChild(el("h3", {}, "Your answers"));
+    var summary = el("ol", { "class": "triage-summary" });
+    state.path.forEach(function (step) {
+      var li = el("li", {}, tree.nodes[step.id].question + " ");
+      li.appendChild(el("strong", {}, step.answer === "y" ? "Yes" : "No"));
+      summary.appendChild(li);
+    });
+    card.appendChild(summary);
+    card.appendChild(el("p", { "class": "triage-note" }, "This is not a diagnosis. If you are worried, get help: when in doubt, treat it as more urgent, not less."));
+    var address = (tree.pageUrl || window.location.href.split("#")[0]) + PREFIX + this.answers.join("");
+    var printed = el("p", { "class": "triage-printed" }, "Back Spasm Guide, checked on " + today() + ". To see this result again: ");
+    printed.appendChild(el("a", { href: address }, address));
+    card.appendChild(printed);
+    return { element: card, focus: heading, status: "Result: " + tier.title + ". " + node.title + "." };
+  };
+
+  Stepper.prototype.render = function (state, moveFocus) {
+    var self = this, app = this.app, node = this.tree.nodes[state.node];
+    var view = node.tier ? this.result(state) : this.question(state);
+    while (app.firstChild) app.removeChild(app.firstChild);
+    app.appendChild(view.element);
     var nav = el("div", { "class": "triage-buttons triage-nav" });
     if (state.path.length) {
-      nav.appendChild(button("Back", "triage-back", function () { self.go(self.answers.slice(0, -1), true); }));
-      nav.appendChild(button("Start again", "triage-restart", function () { self.go([], true); }));
+      nav.appendChild(button("Back", "triage-back", function () { self.go(self.answers.slice(0, -1), { push: true, focus: true }); }));
+      nav.appendChild(button("Start again", "triage-restart", function () { self.go([], { push: true, focus: true }); }));
     }
-    if (node.tier) {
-      nav.appendChild(button("Print summary", "triage-print", function () { printSummary(); }));
-    }
+    if (node.tier) nav.appendChild(button("Print summary", "triage-print", printSummary));
     app.appendChild(nav);
+    var status = el("p", { "class": "visually-hidden", role: "status", "aria-live": "polite", id: "triage-status" }, view.status);
     app.appendChild(status);
     app.setAttribute("data-ready", "true");
-    if (moveFocus && focusTarget) focusTarget.focus();
+    if (moveFocus) {
+      view.focus.focus({ preventScroll: true });
+      // Keep the question (or result) in view below the sticky header.
+      var top = app.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight * 0.4) app.scrollIntoView({ block: "start" });
+    }
   };
 
   function printSummary() {
@@ -159,23 +209,40 @@
     window.print();
   }
 
+  /* Printing the whole page prints every question, collapsed or not. */
+  var reopen = [];
+  window.addEventListener("beforeprint", function () {
+    reopen = Array.prototype.filter.call(document.querySelectorAll("details.triage-all"), function (d) { return !d.open; });
+    reopen.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    reopen.forEach(function (d) { d.open = false; });
+    reopen = [];
+  });
+
   var current = null;
 
   function init() {
     var app = document.getElementById("triage-app");
-    var data = document.getElementById("triage-data");
-    if (!app || !data) { current = null; return; }
+    if (!app) { current = null; return; }
     if (app.getAttribute("data-ready") === "true") return;  // already running on this page
     var tree;
-    try { tree = JSON.parse(data.textContent); } catch (e) { return; }
+    try { tree = JSON.parse(app.getAttribute("data-tree")); } catch (e) { return; }
     current = new Stepper(app, tree);
-    current.go(readAnswers(), false);
+    current.go(readAnswers(), { push: false, focus: false });
   }
 
-  // A changed fragment (edited by hand, or the browser's back button) is followed.
-  window.addEventListener("hashchange", function () {
-    if (current && window.location.hash.indexOf(PREFIX) === 0) current.go(readAnswers(), true);
-  });
+  /* Back/Forward between answers, or a fragment edited by hand, is followed.
+   * Other fragments (a table-of-contents link) leave the stepper alone. */
+  function onLocation() {
+    if (!current || !document.body.contains(current.app)) return;
+    var hash = window.location.hash;
+    if (hash && hash.indexOf(PREFIX) !== 0) return;
+    var answers = readAnswers();
+    if (answers.join("") !== current.answers.join("")) current.go(answers, { push: false, focus: true });
+  }
+  window.addEventListener("popstate", onLocation);
+  window.addEventListener("hashchange", onLocation);
 
   window.bsgOnPage(init);  // from guide.js, loaded first (mkdocs.yml extra_javascript)
 })();
