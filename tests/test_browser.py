@@ -23,23 +23,39 @@ def same_origin(url: str, base: str) -> bool:
 
 
 def test_flowchart_every_path_matches_python_walker(page, site_url, dataset):
-    """Click through every path of the tree; each step and outcome must match macros.triage."""
+    """Click through every path of the tree; each step and outcome must match macros.triage.
+
+    Depth first, like a reader trying every answer: Yes, then Back, then No.
+    Every question shown is checked against the Python walker's node, every
+    outcome's tier against the tree, and the fragment against the answers.
+    """
     tree = dataset.triage
-    paths = list(triage.paths(tree))
-    assert len(paths) >= 20
+    expected = {answers_for(p): p for p in triage.paths(tree)}
+    assert len(expected) >= 20
     page.goto(site_url + "flowchart/")
-    app = page.locator("#triage-app[data-ready=true]")
-    app.wait_for()
-    for path in paths:
-        for step in path.steps:
-            question = page.locator("#triage-app [data-node-id]")
-            assert question.get_attribute("data-node-id") == step.node, f"expected {step.node} on path {answers_for(path)}"
-            page.get_by_role("button", name="Yes" if step.answer else "No", exact=True).click()
-        outcome = page.locator("#triage-app [data-tier]")
-        assert outcome.get_attribute("data-tier") == tree["nodes"][path.outcome]["tier"], triage.describe(tree, path)
-        assert page.evaluate("location.hash") == "#answers=" + answers_for(path)
-        page.get_by_role("button", name="Start again", exact=True).click()
-        page.locator("#triage-app [data-node-id]").wait_for()
+    page.locator("#triage-app[data-ready=true]").wait_for()
+    seen: set[str] = set()
+
+    def current() -> tuple[str | None, str | None]:
+        return (page.locator("#triage-app [data-node-id]").get_attribute("data-node-id") if page.locator("#triage-app [data-node-id]").count() else None,
+                page.locator("#triage-app [data-tier]").get_attribute("data-tier") if page.locator("#triage-app [data-tier]").count() else None)
+
+    def explore(answers: str, node: str) -> None:
+        shown, tier = current()
+        if triage.is_outcome(tree["nodes"][node]):
+            assert shown is None and tier == tree["nodes"][node]["tier"], (answers, node, tier)
+            assert answers in expected and expected[answers].outcome == node
+            seen.add(answers)
+            return
+        assert shown == node, f"expected {node} after {answers!r}, the page shows {shown}"
+        assert page.evaluate("location.hash") == ("#answers=" + answers if answers else "")
+        for label, key, letter in (("Yes", "if_yes", "y"), ("No", "if_no", "n")):
+            page.get_by_role("button", name=label, exact=True).click()
+            explore(answers + letter, tree["nodes"][node][key])
+            page.get_by_role("button", name="Back", exact=True).click()
+
+    explore("", tree["start"])
+    assert seen == set(expected), set(expected) - seen
     assert not page.errors_seen, page.errors_seen
     assert all(same_origin(u, site_url) for u in page.requests_seen), page.requests_seen
 
@@ -145,7 +161,7 @@ def test_offline_flowchart_from_file_url(page, offline_site, dataset):
     for step in path.steps:
         page.get_by_role("button", name="Yes" if step.answer else "No", exact=True).click()
     assert page.locator("#triage-app [data-tier]").get_attribute("data-tier") == dataset.triage["nodes"][path.outcome]["tier"]
-    link = page.locator("#triage-app [data-tier] a").first.get_attribute("href")
+    link = page.locator("#triage-app [data-tier] a:not([href^='tel:'])").first.get_attribute("href")
     assert link.endswith(".html"), link
 
 
@@ -157,3 +173,176 @@ def test_flowchart_print_summary(page, site_url, dataset):
     page.get_by_role("button", name="Print summary", exact=True).click()
     assert page.evaluate("window.__printed") is True  # only the summary is shown while printing
     assert "Your answers" in page.locator("#triage-app").inner_text()
+
+
+# ---- Arriving as a reader does (issue 9) --------------------------------------
+# The site is built with SITE_URL = the test server (conftest.built_site), so
+# Material's instant navigation is on, as on the published site: following a
+# link swaps the page in place instead of loading it.
+
+def _ready(pg, node: str | None = None) -> str:
+    pg.locator("#triage-app[data-ready=true]").wait_for(timeout=10_000)
+    current = pg.locator("#triage-app [data-node-id]").get_attribute("data-node-id")
+    if node is not None:
+        assert current == node, f"expected question {node}, got {current}"
+    return current
+
+
+def _instant(pg) -> bool:
+    """True when the last navigation was an in-place instant navigation (no new document)."""
+    return pg.evaluate("window.__bsgDocumentMark === true")
+
+
+def _mark_document(pg) -> None:
+    pg.evaluate("window.__bsgDocumentMark = true")
+
+
+def _in_view(pg, selector: str) -> bool:
+    box = pg.locator(selector).first.bounding_box()
+    height = pg.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 24) <= height
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def reader(request, phone, page):
+    return phone if request.param == "phone" else page
+
+
+def test_flowchart_starts_after_a_link_from_home(reader, site_url, dataset):
+    reader.goto(site_url)
+    _mark_document(reader)
+    reader.get_by_role("link", name="Check your symptoms step by step").first.click()
+    _ready(reader, dataset.triage["start"])
+    assert _instant(reader), "instant navigation did not run: the test would not catch the published-site bug"
+    reader.get_by_role("button", name="No", exact=True).click()
+    _ready(reader, dataset.triage["nodes"][dataset.triage["start"]]["if_no"])
+    assert not reader.errors_seen, reader.errors_seen
+
+
+def test_flowchart_starts_after_a_link_from_a_record_page(reader, site_url, dataset):
+    reader.goto(site_url + "causes/muscle-strain/")
+    _mark_document(reader)
+    reader.get_by_role("link", name="Check your symptoms step by step").first.click()
+    _ready(reader, dataset.triage["start"])
+    assert _instant(reader)
+    assert not reader.errors_seen, reader.errors_seen
+
+
+def test_flowchart_back_and_forward_between_pages_and_answers(reader, site_url, dataset):
+    tree = dataset.triage
+    start = tree["start"]
+    second = tree["nodes"][start]["if_no"]
+    third = tree["nodes"][second]["if_no"]
+    reader.goto(site_url)
+    _mark_document(reader)
+    reader.get_by_role("link", name="Check your symptoms step by step").first.click()
+    _ready(reader, start)
+    reader.get_by_role("button", name="No", exact=True).click()
+    reader.get_by_role("button", name="No", exact=True).click()
+    _ready(reader, third)
+    # The phone's Back gesture goes back one question, not out of the page.
+    reader.go_back()
+    _ready(reader, second)
+    assert reader.evaluate("location.hash") == "#answers=n"
+    reader.go_forward()
+    _ready(reader, third)
+    # Out to the home page and back in again.
+    reader.go_back()
+    reader.go_back()
+    _ready(reader, start)
+    reader.go_back()
+    reader.get_by_role("link", name="Check your symptoms step by step").first.wait_for()
+    reader.go_forward()
+    _ready(reader, start)
+    reader.get_by_role("button", name="Yes", exact=True).click()
+    assert reader.locator("#triage-app [data-tier]").get_attribute("data-tier") == "emergency"
+    assert _instant(reader)
+    assert not reader.errors_seen, reader.errors_seen
+
+
+def test_flowchart_survives_its_own_table_of_contents(page, site_url, dataset):
+    start = dataset.triage["start"]
+    page.goto(site_url)
+    _mark_document(page)
+    page.get_by_role("link", name="Check your symptoms step by step").first.click()
+    _ready(page, start)
+    page.get_by_role("button", name="No", exact=True).click()
+    page.locator(".md-sidebar--secondary").get_by_role("link", name="Overview").click()
+    page.wait_for_function("location.hash === '#overview'")
+    # The stepper keeps its place and still answers.
+    second = dataset.triage["nodes"][start]["if_no"]
+    assert page.locator("#triage-app [data-node-id]").get_attribute("data-node-id") == second
+    page.get_by_role("button", name="No", exact=True).click()
+    _ready(page, dataset.triage["nodes"][second]["if_no"])
+    page.go_back()
+    page.go_back()
+    _ready(page)
+    assert _instant(page)
+    assert not page.errors_seen, page.errors_seen
+
+
+def test_flowchart_answers_link_followed_from_another_page(reader, site_url, dataset):
+    tree = dataset.triage
+    target = next(p for p in triage.paths(tree) if tree["nodes"][p.outcome]["tier"] == "urgent" and len(p.steps) >= 8)
+    reader.goto(site_url + "emergency/")
+    _mark_document(reader)
+    reader.evaluate("""answers => {
+        const a = document.createElement('a');
+        a.href = '../flowchart/#answers=' + answers; a.id = 'bsg-test-link'; a.textContent = 'my result';
+        document.querySelector('article').prepend(a);
+    }""", answers_for(target))
+    reader.locator("#bsg-test-link").click()
+    reader.locator("#triage-app [data-tier]").wait_for(timeout=10_000)
+    assert reader.locator("#triage-app [data-tier]").get_attribute("data-tier") == "urgent"
+    assert reader.locator(".triage-summary li").count() == len(target.steps)
+    assert _instant(reader)
+    assert not reader.errors_seen, reader.errors_seen
+
+
+def test_flowchart_on_a_phone_question_and_buttons_in_view(phone, site_url, dataset):
+    """At 390x844 the question and both buttons show without scrolling, at every step to self-care."""
+    tree = dataset.triage
+    phone.goto(site_url + "flowchart/")
+    _ready(phone, tree["start"])
+    no_warning = triage.walk(tree, set())
+    assert len(no_warning.steps) <= 10
+    for i, step in enumerate(no_warning.steps, start=1):
+        _ready(phone, step.node)
+        assert _in_view(phone, "#triage-app .triage-legend-text"), f"question {step.node} is off screen"
+        assert _in_view(phone, "#triage-app .triage-yes") and _in_view(phone, "#triage-app .triage-no"), f"buttons off screen at {step.node}"
+        assert f"Question {i} of about " in phone.locator("#triage-app .triage-progress").inner_text()
+        phone.get_by_role("button", name="No", exact=True).click()
+    result = phone.locator("#triage-app [data-tier]")
+    assert result.get_attribute("data-tier") == "self-care"
+    assert _in_view(phone, "#triage-result-title")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not phone.errors_seen, phone.errors_seen
+
+
+def test_flowchart_first_question_is_in_the_html(browser, site_url, dataset):
+    """Drawn before JavaScript runs, so nothing moves when it starts."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.goto(site_url + "flowchart/")
+    box = pg.locator("#triage-app fieldset").bounding_box()
+    assert pg.locator("#triage-app .triage-legend-text").inner_text() == dataset.triage["nodes"][dataset.triage["start"]]["question"]
+    context.close()
+    pg2 = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    pg2.goto(site_url + "flowchart/")
+    _ready(pg2)
+    after = pg2.locator("#triage-app fieldset").bounding_box()
+    assert abs(after["y"] - box["y"]) < 1 and abs(after["height"] - box["height"]) < 1, (box, after)
+    pg2.context.close()
+
+
+def test_emergency_outcomes_have_tap_to_call_numbers(page, site_url, dataset):
+    tree = dataset.triage
+    path = next(p for p in triage.paths(tree) if tree["nodes"][p.outcome]["tier"] == "emergency")
+    page.goto(site_url + "flowchart/#answers=" + answers_for(path))
+    page.locator("#triage-app [data-tier]").wait_for()
+    tels = page.locator("#triage-app a[href^='tel:']")
+    assert {tels.nth(i).get_attribute("href") for i in range(tels.count())} >= {"tel:999", "tel:911", "tel:112"}
+    printed = page.locator(".triage-printed").inner_text()
+    assert site_url + "flowchart/#answers=" + answers_for(path) in printed
+    assert any(m in printed for m in ("January", "February", "March", "April", "May", "June", "July", "August",
+                                        "September", "October", "November", "December"))
