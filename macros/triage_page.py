@@ -108,96 +108,153 @@ def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> str:
     )
 
 
-def steps(ds: Dataset, page: str, dirs: bool) -> str:
-    """The whole tree as numbered If yes / If no steps, readable and printable without JavaScript.
+def combinations_list(ds: Dataset, tier: str) -> str:
+    """The flowchart's combination rules at exactly this tier, as a plain list (their `why`)."""
+    rules = [r for r in ds.triage.get("combinations", []) if r["at_least"] == tier]
+    items = "".join(f"<li>{html_text(r['why'])}</li>" for r in rules)
+    return f'<ul class="triage-combinations">{items}</ul>\n' if items else ""
 
-    The No answers run down a numbered list; each Yes answer nests its own
-    follow-up steps or outcome, so nesting stays shallow however long the
-    tree is. Branches reached from two places are written out at each.
+
+def step_order(tree: dict) -> list[str]:
+    """Questions in reading order: the if_no spine first, then each Yes branch's follow-ups."""
+    graph = nodes(tree)
+    spine, name = [], tree["start"]
+    while not is_outcome(graph[name]):
+        spine.append(name)
+        name = graph[name]["if_no"]
+    order, seen = list(spine), set(spine)
+
+    def visit(name: str) -> None:
+        if name in seen or is_outcome(graph[name]):
+            return
+        seen.add(name)
+        order.append(name)
+        visit(graph[name]["if_yes"])
+        visit(graph[name]["if_no"])
+
+    for name in spine:
+        visit(graph[name]["if_yes"])
+    return order
+
+
+def steps(ds: Dataset, page: str, dirs: bool) -> str:
+    """The whole tree as numbered steps, each written once: "If yes, go to 12" (a paper flowchart).
+
+    Readable and printable without JavaScript; every question and every
+    outcome appears exactly once, so the list grows with the tree, not with
+    the number of paths.
     """
     tree = ds.triage
     graph = nodes(tree)
     tiers = vocab.tiers()
+    order = step_order(tree)
+    number = {name: i for i, name in enumerate(order, start=1)}
+    outcomes = [name for name in graph if is_outcome(graph[name])]
+    outcomes.sort(key=lambda n: tiers.rank(graph[n]["tier"]))
 
-    def outcome(name: str) -> str:
+    def target(name: str) -> str:
+        node = graph[name]
+        if is_outcome(node):
+            return (f'<a href="#outcome-{attr(name)}">{html_text(tiers.title(node["tier"]))}: '
+                    f'{html_text(node["title"])}</a>')
+        return f'<a href="#step-{attr(name)}">go to question {number[name]}</a>'
+
+    items = []
+    for name in order:
+        node = graph[name]
+        findings = ", ".join(f'<a href="{attr(f["url"])}">{html_text(f["name"])}</a>'
+                             for f in (_finding_link(ds, fid, page, dirs) for fid in node["any_of"]))
+        helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node.get("help") else ""
+        items.append(f'<li id="step-{attr(name)}" class="triage-q" data-step-id="{attr(name)}">'
+                     f'<p><strong>{html_text(node["question"])}</strong></p>{helptext}'
+                     f'<p class="triage-findings">Yes if you have any of: {findings}</p>'
+                     f'<p class="triage-branch"><strong>If yes:</strong> {target(node["if_yes"])}. '
+                     f'<strong>If no:</strong> {target(node["if_no"])}.</p></li>')
+
+    cards = []
+    for name in outcomes:
         node = graph[name]
         tier = tiers[node["tier"]]
         causes = ", ".join(f'<a href="{attr(href(page, src("causes", c), dirs))}">{html_text(ds.get("causes", c).title)}</a>'
                            for c in node["causes"])
+        related = f"<p>Possibly related (not a diagnosis): {causes}</p>" if causes else ""
         watch = f'<p><strong>Get help faster if:</strong> {html_text(node["watch_for"])}</p>' if node.get("watch_for") else ""
-        return (f'<div class="triage-outcome care-card care-card--{node["tier"]}" data-outcome-id="{attr(name)}" data-tier="{node["tier"]}">'
-                f'<p class="care-card__tier"><strong>{html_text(tier.title)}: {html_text(tier.get("action"))}</strong></p>'
-                f'<p><strong>{html_text(node["title"])}.</strong> {html_text(node["advice"])}</p>{watch}'
-                f'<p>Possibly related (not a diagnosis): {causes}</p></div>')
-
-    def chain(name: str) -> str:
-        if is_outcome(graph[name]):
-            return outcome(name)
-        items = []
-        while not is_outcome(graph[name]):
-            node = graph[name]
-            findings = ", ".join(f'<a href="{attr(f["url"])}">{html_text(f["name"])}</a>'
-                                 for f in (_finding_link(ds, fid, page, dirs) for fid in node["any_of"]))
-            helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node.get("help") else ""
-            last = is_outcome(graph[node["if_no"]])
-            if_no = outcome(node["if_no"]) if last else "go on to the next question."
-            items.append(f'<li class="triage-q" data-step-id="{attr(name)}"><p><strong>{html_text(node["question"])}</strong></p>{helptext}'
-                         f'<p class="triage-findings">Yes if you have any of: {findings}</p>'
-                         f'<div class="triage-branch"><strong>If yes:</strong> {chain(node["if_yes"])}</div>'
-                         f'<div class="triage-branch"><strong>If no:</strong> {if_no}</div></li>')
-            name = node["if_no"]
-        return f'<ol class="triage-chain">{"".join(items)}</ol>'
+        cards.append(f'<div id="outcome-{attr(name)}" class="triage-outcome care-card care-card--{attr(node["tier"])}" '
+                     f'data-outcome-id="{attr(name)}" data-tier="{attr(node["tier"])}">'
+                     f'<p class="care-card__tier"><strong>{html_text(tier.title)}</strong></p>'
+                     f'<p><strong>{html_text(node["title"])}.</strong> {html_text(node["advice"])}</p>{watch}{related}</div>')
 
     # Collapsed by default (it is long on a phone); complete without JavaScript,
     # and opened for printing by flowchart.js and by the print stylesheet.
-    return ('<details class="triage-all"><summary>Show every question and answer</summary>'
-            f'<div class="triage-tree">{chain(tree["start"])}</div></details>\n')
+    return ('<details class="triage-all"><summary>Show every question and answer</summary><div class="triage-tree">'
+            f'<ol class="triage-steps-list">{"".join(items)}</ol>'
+            f'<p><strong>Where the answers lead</strong>, most urgent first:</p>{"".join(cards)}</div></details>\n')
 
 
 def overview(ds: Dataset, page: str, dirs: bool) -> str:
-    """An SVG overview: the No path runs down the page, each Yes branch to the right."""
+    """An SVG overview of the if_no spine: each question down the page, its Yes to the right.
+
+    A Yes box names the care levels its branch can reach, so the picture stays
+    ten rows tall however many follow-up questions a branch has.
+    """
     tree = ds.triage
     graph = nodes(tree)
     tiers = vocab.tiers()
+    spine = [name for name in step_order(tree) if name in _spine(tree)]
+    row_h, box_w, box_h, gap = 46, 200, 34, 40
     boxes, lines = [], []
-    row_h, col_w, box_w, box_h = 46, 190, 176, 34
-    next_row = [0]
-    max_col = [0]
 
-    def label(name: str) -> str:
-        node = graph[name]
-        if is_outcome(node):
-            return f"{tiers.title(node['tier'])}"
-        text = node.get("label") or node["question"]
+    def reachable(name: str) -> list[str]:
+        found, stack, seen = set(), [name], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            node = graph[current]
+            if is_outcome(node):
+                found.add(node["tier"])
+            else:
+                stack += [node["if_yes"], node["if_no"]]
+        return sorted(found, key=tiers.rank)
+
+    def short(text: str) -> str:
         return text if len(text) <= 32 else text[:30] + "…"
 
-    def place(name: str, col: int, row: int) -> None:
+    for row, name in enumerate(spine):
         node = graph[name]
-        x, y = col * col_w, row * row_h
-        max_col[0] = max(max_col[0], col)
-        kind = f"tier-box tier-box--{node['tier']}" if is_outcome(node) else "q-box"
-        boxes.append(f'<g class="{kind}" data-node="{attr(name)}"><rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
-                     f'<text x="{x + 8}" y="{y + 22}">{html_text(label(name))}</text></g>')
-        if is_outcome(node):
-            return
-        # Yes goes right on the same row; No goes down below everything the Yes branch used.
-        lines.append(f'<path d="M{x + box_w} {y + box_h / 2} H{x + col_w}" class="edge"/>'
-                     f'<text x="{x + box_w + 2}" y="{y + box_h / 2 - 3}" class="edge-label">Yes</text>')
-        place(node["if_yes"], col + 1, row)
-        below = next_row[0] = max(next_row[0], row) + 1
-        lines.append(f'<path d="M{x + 20} {y + box_h} V{below * row_h}" class="edge"/>'
-                     f'<text x="{x + 24}" y="{y + box_h + 10}" class="edge-label">No</text>')
-        place(node["if_no"], col, below)
-
-    place(tree["start"], 0, 0)
-    width = max_col[0] * col_w + box_w
-    height = (next_row[0] + 1) * row_h
-    questions = sum(1 for n in graph.values() if not is_outcome(n))
+        y = row * row_h
+        boxes.append(f'<g class="q-box" data-node="{attr(name)}"><rect x="0" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
+                     f'<text x="8" y="{y + 22}">{html_text(str(row + 1) + ". " + short(node.get("label") or node["question"]))}</text></g>')
+        reached = reachable(node["if_yes"])
+        top = reached[0]
+        label = " or ".join(tiers.title(t) for t in reached[:2]) + ("…" if len(reached) > 2 else "")
+        x = box_w + gap
+        boxes.append(f'<g class="tier-box tier-box--{attr(top)}"><rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
+                     f'<text x="{x + 8}" y="{y + 22}">{html_text(short(label))}</text></g>')
+        lines.append(f'<path d="M{box_w} {y + box_h / 2} H{x}" class="edge"/>'
+                     f'<text x="{box_w + 4}" y="{y + box_h / 2 - 3}" class="edge-label">Yes</text>')
+        lines.append(f'<path d="M20 {y + box_h} V{y + row_h}" class="edge"/>'
+                     f'<text x="24" y="{y + box_h + 10}" class="edge-label">No</text>')
+    last = graph[graph[spine[-1]]["if_no"]]
+    y = len(spine) * row_h
+    boxes.append(f'<g class="tier-box tier-box--{attr(last["tier"])}"><rect x="0" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
+                 f'<text x="8" y="{y + 22}">{html_text(tiers.title(last["tier"]))}</text></g>')
+    width, height = 2 * box_w + gap, y + box_h
     return (
         f'<figure class="triage-overview"><svg viewBox="-4 -4 {width + 8} {height + 8}" role="img" aria-labelledby="tov-t tov-d">'
         '<title id="tov-t">Overview of the step-by-step check</title>'
-        f'<desc id="tov-d">{questions} yes-or-no questions. Each No leads down to the next question; each Yes leads right, '
-        'to a follow-up question or to a care level. Emergency questions come first. The same tree is written out in full above.</desc>'
+        f'<desc id="tov-d">{len(spine)} questions down the page for a reader who answers No to each; a Yes leads right, '
+        'to follow-up questions that end at the care levels shown. Emergency questions come first.</desc>'
         f"{''.join(lines)}{''.join(boxes)}</svg>"
         '<figcaption>Down for No, right for Yes. Emergency questions come first.</figcaption></figure>\n'
     )
+
+
+def _spine(tree: dict) -> set[str]:
+    graph = nodes(tree)
+    spine, name = set(), tree["start"]
+    while not is_outcome(graph[name]):
+        spine.add(name)
+        name = graph[name]["if_no"]
+    return spine

@@ -109,7 +109,12 @@ def test_flowchart_without_javascript_shows_every_step(browser, site_url, datase
     assert {steps.nth(i).get_attribute("data-step-id") for i in range(steps.count())} == questions
     assert all(steps.nth(i).is_visible() for i in range(steps.count()))
     outcomes = page.locator(".triage-tree [data-outcome-id]")
-    assert outcomes.count() >= len(list(triage.paths(dataset.triage)))
+    every_outcome = {n for n, node in dataset.triage["nodes"].items() if triage.is_outcome(node)}
+    assert {outcomes.nth(i).get_attribute("data-outcome-id") for i in range(outcomes.count())} == every_outcome
+    # Each "go to" link lands on a step or an outcome of this list.
+    targets = page.locator(".triage-tree .triage-branch a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    ids = {"#step-" + q for q in questions} | {"#outcome-" + o for o in every_outcome}
+    assert targets and set(targets) <= ids
     assert page.locator(".triage-overview svg title").count() == 1
     context.close()
 
