@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import schemas, yamlload
+from . import limits, schemas, yamlload
 from .model import FINDING_KINDS, KINDS, Dataset, Record
 
 
@@ -27,6 +27,12 @@ class Problem:
     line: int
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Last line of defence: nothing printed may carry a raw new line, control character or lone surrogate
+        # (a CI log would run it as a command; a terminal would crash on the surrogate).
+        for name in ("file", "field", "message"):
+            object.__setattr__(self, name, limits.printable(str(getattr(self, name))))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"

@@ -35,6 +35,10 @@ class DataError(Exception):
 def check(ds: model.Dataset) -> list[Problem]:
     """Every problem in the dataset, sorted by file and line."""
     problems: list[Problem] = []
+    read = {rec.path for rec in ds.all_records()}  # load_file already refused these if they are links
+    for path, message in model.unsafe_entries(ds.data_dir or ds.root / "data"):
+        if path not in read:
+            problems.append(Problem(path.as_posix(), 1, "(file)", message))
     for rec in ds.all_records():
         for p in rec.loaded.problems:
             problems.append(Problem(rec.path.as_posix(), p.line, p.field, p.message))
