@@ -78,12 +78,24 @@ def report(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def github_annotations(problems: list[Problem]) -> str:
-    def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def escape_data(text: str) -> str:
+    """A workflow command's message: % first, then CR and LF (GitHub's own escaping rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (file=, title=): also : and , which end a property."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(problems: list[Problem]) -> str:
+    """One ::error line per problem. Problem fields are already printable (no raw new line or control
+    character), and escaping keeps %, CR, LF, : and , from ending the command early, so no data can
+    start a line of its own (such as ::stop-commands::)."""
     return "\n".join(
-        f"::error file={esc(p.file)},line={p.line},title={esc(p.field)}::{esc(p.field + ': ' + p.message)}" for p in problems
+        f"::error file={escape_property(p.file)},line={p.line},title={escape_property(p.field)}"
+        f"::{escape_data(p.field + ': ' + p.message)}"
+        for p in problems
     )
 
 
