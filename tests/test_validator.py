@@ -2,7 +2,7 @@
 
 Each tests/fixtures/invalid/<case>.json names the rule it breaks, an edit to
 apply to a copy of the real data/ (replace text in a file, append, write raw
-content, rename, copy or delete a file) and the lines the validator must
+content, rename, copy, delete or symlink a file) and the lines the validator must
 print. The real data must validate clean, so every failure is the edit's.
 """
 
@@ -39,6 +39,9 @@ def apply_edit(root: Path, edit: dict) -> None:
         shutil.copy(root / src, root / dst)
     if "delete" in edit:
         (root / edit["delete"]).unlink()
+    if "symlink" in edit:
+        link, target = edit["symlink"]  # target relative to the copy's root, made absolute
+        (root / link).symlink_to(root / target)
     if "write" in edit:
         path, text = edit["write"]
         (root / path).write_text(text, encoding="utf-8")
