@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import limits
@@ -60,7 +60,7 @@ class _Loader(yaml.SafeLoader):
                 isinstance(parent, MappingNode) and index is None and len(parent.value) >= limits.MAX_ENTRIES):
             raise _LimitFound(parent.start_mark, f"holds more than {limits.MAX_ENTRIES} entries, more than any field "
                               "allows; split the file or shorten the list")
-        if self.depth >= limits.MAX_DEPTH:
+        if self.depth >= limits.MAX_DEPTH and isinstance(event, (MappingStartEvent, SequenceStartEvent)):
             raise _LimitFound(event.start_mark, f"is nested more than {limits.MAX_DEPTH} levels deep (lists and fields "
                               "inside each other); no record needs that many, so check the indentation and brackets")
         self.depth += 1
