@@ -56,7 +56,8 @@ def ensure_venv(requirements: str) -> None:
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements)
+    # Every pin carries its hashes: pip refuses any file that does not match (and any unpinned dependency).
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", requirements)
     stamp.write_text(digest)
 
 

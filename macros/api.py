@@ -39,7 +39,8 @@ def documents(ds: Dataset) -> dict[str, Any]:
 
 
 def schema_files(schema_dir: Path) -> list[Path]:
-    return sorted(Path(schema_dir).glob("*.schema.json"))
+    """The schemas to publish: regular files only, never a symbolic link (whose target could be any file)."""
+    return sorted(p for p in Path(schema_dir).glob("*.schema.json") if not p.is_symlink() and p.is_file())
 
 
 def write(ds: Dataset, site_dir: Path, schema_dir: Path | None = None) -> list[Path]:

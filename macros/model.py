@@ -14,6 +14,8 @@ checks it. Nothing here depends on MkDocs.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +75,7 @@ class Dataset:
     root: Path
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     singles: dict[str, Record] = field(default_factory=dict)
+    data_dir: Path | None = None  # the folder that was read (root/data unless given another)
 
     # ---- access ---------------------------------------------------------
     def kind(self, kind: str) -> dict[str, Record]:
@@ -172,22 +175,46 @@ def _cited_sources(data: Any):
 
 
 def load(data_dir: Path = DATA_DIR) -> Dataset:
-    """Read every record file under data_dir. Problems are kept on each record."""
+    """Read every record file under data_dir. Problems are kept on each record.
+
+    Symbolic links are never followed: a linked folder is not read, and a linked
+    or special file becomes a record with a problem and no data (yamlload.load_file)."""
     data_dir = Path(data_dir)
     root = data_dir.parent
-    ds = Dataset(root=root)
+    ds = Dataset(root=root, data_dir=data_dir)
     for kind in KINDS:
         ds.records[kind] = {}
         folder = data_dir / kind
-        if not folder.is_dir():
+        if folder.is_symlink() or not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
+            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
             rec = Record(kind, path.relative_to(root), yamlload.load_file(path))
             ds.records[kind][path.stem] = rec
     for name, schema in SINGLE_FILES.items():
         path = data_dir / name
-        if path.exists():
+        if os.path.lexists(path):
             ds.singles[schema] = Record(schema, path.relative_to(root), yamlload.load_file(path))
     return ds
+
+
+def unsafe_entries(data_dir: Path = DATA_DIR) -> list[tuple[Path, str]]:
+    """(path relative to the repository root, message) for every symbolic link and every special file
+    (pipe, socket, device) under data_dir, found without following any link."""
+    data_dir = Path(data_dir)
+    root = data_dir.parent
+    link = "is a symbolic link; data/ takes real files and folders only, so replace the link with what it points to"
+    special = "is not a regular file; data/ takes YAML and JSON files only, so remove it"
+    if data_dir.is_symlink():
+        return [(data_dir.relative_to(root), link)]
+    found: list[tuple[Path, str]] = []
+    for folder, dirs, files in os.walk(data_dir, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                found.append((path.relative_to(root), link))
+            elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                found.append((path.relative_to(root), special))
+    return sorted(found)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import schemas, yamlload
+from . import limits, schemas, yamlload
 from .model import FINDING_KINDS, KINDS, Dataset, Record
 
 
@@ -27,6 +28,12 @@ class Problem:
     line: int
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Last line of defence: nothing printed may carry a raw new line, control character or lone surrogate
+        # (a CI log would run it as a command; a terminal would crash on the surrogate).
+        for name in ("file", "field", "message"):
+            object.__setattr__(self, name, limits.printable(str(getattr(self, name))))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"
@@ -102,20 +109,112 @@ _TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 _HANDLER = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
 _SCHEME = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 _TEMPLATE = re.compile(r"\{\{|\{%|\{#|%\}|\}\}")
+# Markdown that would turn free text into a link, an image or attributes. Ordinary prose with
+# brackets, "(see below)" or "[sic]", matches none of these.
+_AUTOLINK = re.compile(r"<\s*(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|[^\s<>@]+@)[^<>]*>")
+_MD_LINK = re.compile(r"!\[|\]\(|\]\s?\[")
+_MD_REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:", re.MULTILINE)
+_MD_ATTRS = re.compile(r"\{[ ]*[:#.]|\{[^{}\n]*=[^{}\n]*\}")
+_WEB_ADDRESS = re.compile(r"\b(?:https?|ftp)://", re.IGNORECASE)
+_CITE = "the guide does not link from text: cite the source under sources: instead"
+
+
+def markup_problem(text: str, free_text: bool = True) -> str | None:
+    """What markup text holds (HTML, script links, and in free text Markdown links and attributes), or None."""
+    if free_text and _AUTOLINK.search(text):
+        return f"contains a link written in < > (a Markdown autolink); {_CITE}"
+    if _TAG.search(text):
+        return "contains an HTML tag; write plain text (it is shown as written, never as HTML)"
+    if _HANDLER.search(text):
+        return "contains an HTML event handler (on...=); write plain text"
+    if _SCHEME.search(text):
+        return "contains a javascript:, vbscript: or data: link; write plain text"
+    if not free_text:
+        return None
+    if _MD_REF_DEF.search(text):
+        return f"contains a Markdown link definition ([name]: at the start of a line); {_CITE}"
+    if _MD_LINK.search(text):
+        return f"contains Markdown link or image syntax ([text](address), [text][name] or ![...]); {_CITE}"
+    if _MD_ATTRS.search(text):
+        return "contains Markdown attribute syntax ({: ...}, {#id} or {.class}); write plain text without { } around it"
+    if _WEB_ADDRESS.search(text):
+        return f"contains a web address; {_CITE}"
+    return None
 
 
 def rule_plain_text(ds: Dataset) -> Iterator[Problem]:
-    """Text is shown as plain text: no HTML, script links or template syntax."""
+    """Text is shown as plain text: no HTML, script links or template syntax; and in free text (every
+    string field the schemas leave unpatterned) no Markdown links, images, autolinks, link definitions,
+    attribute lists or web addresses. A contributor who wants a link cites a source."""
     for rec in ds.all_records():
+        free = {path for path, _value, kind in schemas.string_fields(rec.schema_name, rec.data) if kind == "text"}
         for path, text in _strings(rec.data):
-            if _TAG.search(text):
-                yield problem(rec, path, "contains an HTML tag; write plain text (it is shown as written, never as HTML)")
-            elif _HANDLER.search(text):
-                yield problem(rec, path, "contains an HTML event handler (on...=); write plain text")
-            elif _SCHEME.search(text):
-                yield problem(rec, path, "contains a javascript:, vbscript: or data: link; write plain text")
+            found = markup_problem(text, free_text=path in free)
+            if found:
+                yield problem(rec, path, found)
             if _TEMPLATE.search(text):
                 yield problem(rec, path, "contains template syntax ({{, {% or {#); write plain text without curly-brace pairs")
+
+
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+
+
+def url_problem(url: object) -> str | None:
+    """None if url is a plain, well-formed https:// address; else what is wrong, in plain words.
+
+    The allowed characters are the url pattern in vocabularies.schema.json (defined once there,
+    checked as you type in an editor); this adds what a pattern cannot say."""
+    if not isinstance(url, str) or not url:
+        return "is not a web address; write it as https://..."
+    if not re.match(schemas.schema("vocabularies")["$defs"]["url"]["pattern"], url):
+        return _url_chars_problem(url)
+    if re.search(r"%(?![0-9A-Fa-f]{2})", url):
+        return "has a % that is not followed by two hex digits; write a % sign as %25"
+    if _unbalanced(url):
+        return "has unbalanced ( ); write them as %28 and %29"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is not a well-formed web address; copy it again from the browser's address bar"
+    host = parts.hostname or ""
+    if not parts.netloc or "." not in host:
+        return "needs a host name with a dot after https:// (e.g. https://www.nhs.uk/)"
+    if parts.username or parts.password or port is not None or "@" in parts.netloc:
+        return "must not carry a user name, password or port; use the plain address"
+    if not all(_HOST_LABEL.match(label) for label in host.split(".")) or host.split(".")[-1].isdigit():
+        return f"{limits.shown(host)} is not a valid host name"
+    return None
+
+
+def _unbalanced(url: str) -> bool:
+    depth = 0
+    for char in url:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return True
+    return depth != 0
+
+
+def _url_chars_problem(url: str) -> str:
+    if not url.startswith("https://"):
+        return "must start with https:// (a secure web address)"
+    bad = sorted({c for c in url[8:] if not re.match(r"[A-Za-z0-9._~:/?#@!$&()*+,;=%-]", c)})
+    shown = " ".join("a space" if c == " " else limits.printable(c) for c in bad[:5])
+    return (f"contains {shown}: not allowed in a plain web address (no spaces, quotes, brackets, pipes, "
+            "backticks or < >); %-encode it or copy the address again")
+
+
+def rule_urls(ds: Dataset) -> Iterator[Problem]:
+    """Web addresses (fields the schemas mark format: uri) are plain https:// addresses. The schema's pattern
+    already refused other characters (and said so); this checks the host, port, % escapes and brackets."""
+    pattern = re.compile(schemas.schema("vocabularies")["$defs"]["url"]["pattern"])
+    for rec in ds.all_records():
+        for path, value, kind in schemas.string_fields(rec.schema_name, rec.data):
+            if kind == "url" and pattern.match(value):
+                found = url_problem(value)
+                if found:
+                    yield problem(rec, path, found)
 
 
 def rule_ambiguous_values(ds: Dataset) -> Iterator[Problem]:
@@ -196,6 +295,7 @@ def all_rules():
         rule_references,
         rule_sources_cited,
         rule_plain_text,
+        rule_urls,
         rule_ambiguous_values,
         rule_real_dates,
         rule_no_repeats,

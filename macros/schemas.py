@@ -19,6 +19,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from . import limits
+
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
 
 
@@ -65,8 +67,7 @@ def _shown(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "nothing"
-    text = str(value)
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+    return limits.shown(value)
 
 
 def _explain(error) -> Iterator[tuple[tuple, str]]:
@@ -125,7 +126,12 @@ def _explain(error) -> Iterator[tuple[tuple, str]]:
     elif kind == "minLength":
         yield path, "is empty; write the text or remove the field"
     elif kind == "maxLength":
-        yield path, f"is {len(value)} characters; shorten it to {error.validator_value} or fewer (it is shown in tables)"
+        yield path, f"is {len(value):,} characters; shorten it to {error.validator_value:,} or fewer"
+    elif kind == "maxItems":
+        yield path, (f"lists {len(value):,} items; the most allowed here is {error.validator_value:,}, "
+                     "so keep the ones that matter most")
+    elif kind == "maxProperties":
+        yield path, f"has {len(value):,} entries; the most allowed here is {error.validator_value:,}"
     elif kind == "minItems":
         yield path, hint or f"needs at least {error.validator_value} item(s)"
     elif kind == "uniqueItems":
@@ -159,17 +165,52 @@ def _resolve(ref: str, base: str | None) -> dict:
 def references(name: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
     """Yield (path, id, target) for every value whose schema carries x-ref."""
     seen: set = set()
-    for item in _walk(schema(name), f"{name}.schema.json", data, ()):
-        if (item[0], item[2]) not in seen:
-            seen.add((item[0], item[2]))
-            yield item
+    for path, value, sch, _base in _walk(schema(name), f"{name}.schema.json", data, ()):
+        if "x-ref" in sch and isinstance(value, str) and (path, sch["x-ref"]) not in seen:
+            seen.add((path, sch["x-ref"]))
+            yield path, value, sch["x-ref"]
+
+
+def string_fields(name: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
+    """Yield (path, value, kind) for every text value, kind read from the schema:
+
+    * "url": a web address (its schema, after $ref, has format: uri);
+    * "text": free text a contributor writes (a string with no pattern, enum, const or oneOf);
+    * "word": ids, dates, vocabulary words and other patterned values.
+    """
+    seen: set = set()
+    for path, value, sch, base in _walk(schema(name), f"{name}.schema.json", data, ()):
+        if isinstance(value, str) and path not in seen:
+            kind = _string_kind(sch, base)
+            if kind:
+                seen.add(path)
+                yield path, value, kind
+
+
+def _string_kind(sch: dict, base: str) -> str | None:
+    merged: dict = {}
+    while isinstance(sch, dict):
+        for key, value in sch.items():
+            merged.setdefault(key, value)
+        if "$ref" not in sch:
+            break
+        ref = sch["$ref"]
+        base = ref.partition("#")[0] or base
+        sch = _resolve(ref, base)
+    if merged.get("format") == "uri":
+        return "url"
+    if merged.get("type") != "string" and not {"pattern", "enum", "const", "oneOf"} & set(merged):
+        return None
+    if {"pattern", "enum", "const", "oneOf"} & set(merged):
+        return "word"
+    return "text"
 
 
 def _walk(sch: dict, base: str, data: Any, path: tuple):
+    """Yield (path, value, schema node, schema file) for every schema node that applies to every value."""
     if not isinstance(sch, dict):
         return
-    if "x-ref" in sch and isinstance(data, str):
-        yield path, data, sch["x-ref"]
+    yield path, data, sch, base
     if "$ref" in sch:
         ref = sch["$ref"]
         fname = ref.partition("#")[0] or base

@@ -35,6 +35,10 @@ class DataError(Exception):
 def check(ds: model.Dataset) -> list[Problem]:
     """Every problem in the dataset, sorted by file and line."""
     problems: list[Problem] = []
+    read = {rec.path for rec in ds.all_records()}  # load_file already refused these if they are links
+    for path, message in model.unsafe_entries(ds.data_dir or ds.root / "data"):
+        if path not in read:
+            problems.append(Problem(path.as_posix(), 1, "(file)", message))
     for rec in ds.all_records():
         for p in rec.loaded.problems:
             problems.append(Problem(rec.path.as_posix(), p.line, p.field, p.message))
@@ -74,12 +78,24 @@ def report(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
-def github_annotations(problems: list[Problem]) -> str:
-    def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def escape_data(text: str) -> str:
+    """A workflow command's message: % first, then CR and LF (GitHub's own escaping rules)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (file=, title=): also : and , which end a property."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(problems: list[Problem]) -> str:
+    """One ::error line per problem. Problem fields are already printable (no raw new line or control
+    character), and escaping keeps %, CR, LF, : and , from ending the command early, so no data can
+    start a line of its own (such as ::stop-commands::)."""
     return "\n".join(
-        f"::error file={esc(p.file)},line={p.line},title={esc(p.field)}::{esc(p.field + ': ' + p.message)}" for p in problems
+        f"::error file={escape_property(p.file)},line={p.line},title={escape_property(p.field)}"
+        f"::{escape_data(p.field + ': ' + p.message)}"
+        for p in problems
     )
 
 

@@ -7,6 +7,11 @@ YAML's silent traps into clear problems instead of wrong data:
 * anchors and aliases (refused before they are expanded, so an alias bomb
   fails at once);
 * tabs used for indentation, bytes that are not UTF-8, empty files;
+* invisible control, text-direction and broken characters (macros/limits.py),
+  in the file and in every value and key (including ones written as escapes);
+* files too big, nesting too deep, lists too long (macros/limits.py): checked
+  before or while reading, so no RecursionError or huge list gets through;
+* symbolic links and anything that is not a regular file (never followed);
 * syntax errors, reported with line and column.
 
 Plain scalars follow YAML 1.2's core schema: only ``true``/``false`` are
@@ -21,14 +26,18 @@ Every value's line is kept in ``LoadedYaml.lines``, keyed by its path
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from . import limits
 
 Path_ = tuple  # a path into the data: keys (str) and list indexes (int)
 
@@ -40,11 +49,25 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?$")
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans, no timestamps, and no anchors."""
 
+    depth = 0
+
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             raise _AnchorFound(event.start_mark)
-        return super().compose_node(parent, index)
+        # Limits are checked here, before PyYAML's recursive composer goes deeper or a list grows on.
+        if isinstance(parent, SequenceNode) and index >= limits.MAX_ENTRIES or (
+                isinstance(parent, MappingNode) and index is None and len(parent.value) >= limits.MAX_ENTRIES):
+            raise _LimitFound(parent.start_mark, f"holds more than {limits.MAX_ENTRIES} entries, more than any field "
+                              "allows; split the file or shorten the list")
+        if self.depth >= limits.MAX_DEPTH and isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            raise _LimitFound(event.start_mark, f"is nested more than {limits.MAX_DEPTH} levels deep (lists and fields "
+                              "inside each other); no record needs that many, so check the indentation and brackets")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -61,6 +84,12 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL12, list("tTfF"))
 class _AnchorFound(Exception):
     def __init__(self, mark):
         self.mark = mark
+
+
+class _LimitFound(Exception):
+    def __init__(self, mark, message):
+        self.mark = mark
+        self.message = message
 
 
 @dataclass
@@ -101,7 +130,8 @@ def load_text(raw: bytes) -> LoadedYaml:
     ):
         out.problems.append(YamlProblem(1, "(file)", "is empty; add the record's fields or delete the file"))
         return out
-    for number, line in enumerate(text.splitlines(), 1):
+    text, bad_chars = _mask_forbidden(text)
+    for number, line in enumerate(text.split("\n"), 1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             out.problems.append(
@@ -116,6 +146,9 @@ def load_text(raw: bytes) -> LoadedYaml:
             out.problems.append(YamlProblem(1, "(file)", "is empty; add the record's fields or delete the file"))
             return out
         out.data = _build(node, (), out, loader)
+    except _LimitFound as exc:
+        out.problems.append(YamlProblem(exc.mark.line + 1, "(yaml)", exc.message))
+        out.data = None
     except _AnchorFound as exc:
         out.problems.append(
             YamlProblem(exc.mark.line + 1, "(yaml)", "anchors and aliases (& and *) are not allowed; write the value out in full")
@@ -135,11 +168,81 @@ def load_text(raw: bytes) -> LoadedYaml:
         out.data = None
     finally:
         loader.dispose()
+    for line, column, char in bad_chars:  # characters in the file itself (values, keys, comments)
+        out.problems.append(YamlProblem(line, _field_at(out, line), limits.char_problem(char, f" at column {column}")))
+    out.problems.sort(key=lambda p: p.line)
     return out
 
 
-def load_file(path: Path) -> LoadedYaml:
-    return load_text(Path(path).read_bytes())
+def _mask_forbidden(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Replace forbidden characters with U+FFFD so YAML can still be read for line numbers;
+    return (masked text, [(line, column, character)]), one entry per line."""
+    if not limits.FORBIDDEN_IN_FILE.search(text):
+        return text, []
+    found: list[tuple[int, int, str]] = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        match = limits.FORBIDDEN_IN_FILE.search(line)
+        if match:
+            found.append((number, match.start() + 1, match.group()))
+            lines[number - 1] = limits.FORBIDDEN_IN_FILE.sub("\ufffd", line)
+    return "\n".join(lines), found
+
+
+def _field_at(out: LoadedYaml, line: int) -> str:
+    """The field whose value is on (or runs over) a line: the last one to start at or before it."""
+    best: tuple = ()
+    best_line = 0
+    for path, start in out.lines.items():
+        if best_line <= start <= line and (start > best_line or len(path) > len(best)):
+            best, best_line = path, start
+    return _dotted(best) if best else "(file)"
+
+
+def size_limit(path: Path) -> int:
+    """The largest size allowed for a data file (macros/limits.py)."""
+    return limits.MAX_SINGLE_FILE_BYTES if Path(path).parent.name == "data" else limits.MAX_RECORD_BYTES
+
+
+def load_file(path: Path, max_bytes: int | None = None) -> LoadedYaml:
+    """Read a data file strictly. A symbolic link or anything but a regular file is refused, never followed;
+    a file bigger than its limit is refused before it is read."""
+    path = Path(path)
+    out = LoadedYaml()
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        out.problems.append(YamlProblem(1, "(file)", f"cannot be read ({exc.strerror}); check the file"))
+        return out
+    if stat.S_ISLNK(info.st_mode):
+        out.problems.append(YamlProblem(1, "(file)", "is a symbolic link; data/ takes real files only, so replace the link "
+                                        "with the file itself"))
+        return out
+    if not stat.S_ISREG(info.st_mode):
+        out.problems.append(YamlProblem(1, "(file)", "is not a regular file; data/ takes YAML files only, so remove it"))
+        return out
+    limit = size_limit(path) if max_bytes is None else max_bytes
+    if info.st_size > limit:
+        out.problems.append(YamlProblem(1, "(file)", f"is {_kb(info.st_size)}; a data file may be at most {_kb(limit)}, "
+                                        "so shorten the text or split the record"))
+        return out
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        out.problems.append(YamlProblem(1, "(file)", f"cannot be read ({exc.strerror}); check the file"))
+        return out
+    with os.fdopen(fd, "rb") as fh:
+        raw = fh.read(limit + 1)  # the file may grow between lstat and read
+    if len(raw) > limit:
+        out.problems.append(YamlProblem(1, "(file)", f"is over {_kb(limit)}; a data file may be at most {_kb(limit)}, "
+                                        "so shorten the text or split the record"))
+        return out
+    return load_text(raw)
+
+
+def _kb(size: int) -> str:
+    return f"{size / limits.KB:,.0f} KB" if size >= limits.KB else f"{size} bytes"
 
 
 def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
@@ -147,7 +250,10 @@ def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
     if isinstance(node, ScalarNode):
         if node.style is None and (_BOOL11.match(node.value) or _DATE.match(node.value)):
             out.ambiguous[path] = node.value
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, str):
+            _check_chars(value, node, path, out)
+        return value
     if isinstance(node, SequenceNode):
         return [_build(child, path + (i,), out, loader) for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
@@ -159,6 +265,10 @@ def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
             if not isinstance(key, str):
                 key = str(key_node.value)
             child = path + (key,)
+            _check_chars(key, key_node, child, out)
+            if ("\n" in key or "\t" in key) and not limits.first_forbidden(key):
+                out.problems.append(YamlProblem(key_node.start_mark.line + 1, _dotted(child),
+                                                "a field name cannot hold a new line or tab; write the name on one line"))
             if key in result:
                 out.problems.append(
                     YamlProblem(
@@ -174,11 +284,27 @@ def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
     raise yaml.MarkedYAMLError(problem="unsupported YAML node", problem_mark=node.start_mark)
 
 
+def _check_chars(text: str, node, path: Path_, out: LoadedYaml) -> None:
+    """Forbidden characters that reached a value or key (e.g. written as escapes in double quotes)."""
+    char = limits.first_forbidden(text)
+    if char is not None:
+        out.problems.append(YamlProblem(node.start_mark.line + 1, _dotted(path), limits.char_problem(char)))
+
+
+_PLAIN_KEY = re.compile(r"^[^:'\"\\\[\]]{1,60}$")
+
+
 def _dotted(path: Path_) -> str:
-    """('symptoms', 2, 'id') -> 'symptoms[2].id'."""
+    """('symptoms', 2, 'id') -> 'symptoms[2].id'. A key that is not a plain word is shown quoted,
+    escaped and truncated, so no control character or new line is ever printed."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        part = str(part)
+        shown = part if _PLAIN_KEY.match(part) and part.isprintable() and part.strip() == part else limits.shown(part)
+        text += f".{shown}" if text else shown
     return text or "(file)"
 
 

@@ -6,8 +6,8 @@
 * No third-party requests: every request every page makes goes to the site.
 * Links: every internal href/src and #anchor in the built HTML (and every
   search-index location) resolves, in the offline build too (where no link
-  may point at a folder); no external script, stylesheet or image;
-  every source URL in data/sources/ is well-formed (nothing is fetched).
+  may point at a folder); no external script, stylesheet or image. (Source
+  URLs are checked by the validator: macros/rules.py, rule_urls.)
 * Reproducible: two clean builds with the same SOURCE_DATE_EPOCH are
   byte-identical, whatever the Python hash seed.
 
@@ -25,7 +25,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import ROOT, build_site, html_pages
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -279,59 +278,6 @@ def test_search_index_locations_resolve(built_site, parsed):
         if problem:
             broken.append(f"search index location '{doc['location']}' ({doc['title']}): {problem}")
     assert not broken, "\n".join(broken[:200])
-
-
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
-_URL_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")  # RFC 3986 characters only
-
-
-def url_problem(url: object) -> str | None:
-    """None if url is a well-formed https URL; else what is wrong."""
-    if not isinstance(url, str) or not url:
-        return "not a text value"
-    if not _URL_CHARS.match(url):
-        return "contains spaces or characters that must be percent-encoded"
-    if re.search(r"%(?![0-9A-Fa-f]{2})", url):
-        return "has a % that is not followed by two hex digits"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        return f"does not parse: {exc}"
-    if parts.scheme != "https":
-        return f"scheme must be https, not '{parts.scheme}'"
-    host = parts.hostname or ""
-    if not parts.netloc or "." not in host:
-        return "needs a host name with a dot (e.g. www.nhs.uk)"
-    if parts.username or parts.password or port is not None:
-        return "must not carry a user name, password or port"
-    if not all(_HOST_LABEL.match(label) for label in host.split(".")) or host.split(".")[-1].isdigit():
-        return f"'{host}' is not a valid host name"
-    return None
-
-
-def test_url_checker_rejects_malformed_urls():
-    assert url_problem("https://www.nhs.uk/conditions/back-pain/") is None
-    assert url_problem("https://doi.org/10.1002/14651858.CD002014.pub2?x=1#y") is None
-    for bad in ["http://www.nhs.uk/", "https://nhs/", "https://www.nhs.uk/back pain", "www.nhs.uk/x", "https:///x",
-                "https://user@www.nhs.uk/", "https://www.nhs.uk:8443/", "https://-bad-.org/", "https://a.org/%zz", "", None]:
-        assert url_problem(bad), bad
-
-
-def test_every_source_url_is_well_formed():
-    files = sorted((ROOT / "data" / "sources").glob("*.yaml"))
-    assert files
-    bad, with_url = [], 0
-    for path in files:
-        record = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if "url" not in record:
-            continue
-        with_url += 1
-        problem = url_problem(record["url"])
-        if problem:
-            bad.append(f"{path.relative_to(ROOT).as_posix()}: url {record['url']!r}: {problem}")
-    assert with_url, "no source has a url"
-    assert not bad, "\n".join(bad)
 
 
 # ---- reproducible builds ------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Each tests/fixtures/invalid/<case>.json names the rule it breaks, an edit to
 apply to a copy of the real data/ (replace text in a file, append, write raw
-content, rename, copy or delete a file) and the lines the validator must
+content, rename, copy, delete or symlink a file) and the lines the validator must
 print. The real data must validate clean, so every failure is the edit's.
 """
 
@@ -39,6 +39,9 @@ def apply_edit(root: Path, edit: dict) -> None:
         shutil.copy(root / src, root / dst)
     if "delete" in edit:
         (root / edit["delete"]).unlink()
+    if "symlink" in edit:
+        link, target = edit["symlink"]  # target relative to the copy's root, made absolute
+        (root / link).symlink_to(root / target)
     if "write" in edit:
         path, text = edit["write"]
         (root / path).write_text(text, encoding="utf-8")
@@ -128,3 +131,186 @@ def test_validator_is_fast_on_real_data():
     ds = validate.load_valid(ROOT / "data")
     assert ds.kind("causes")
     assert time.perf_counter() - started < 10
+
+
+# ---- hostile input: characters, output escaping, limits, links (issue 10) ----------
+
+from macros import api, limits, model, rules, yamlload  # noqa: E402
+from macros.rules import Problem  # noqa: E402
+
+
+def test_annotation_escaping_follows_github_rules():
+    assert validate.escape_data("50% a\r\nb") == "50%25 a%0D%0Ab"
+    assert validate.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    out = validate.github_annotations([Problem("data/x,y:z.yaml", 3, "a:b", "100%, done")])
+    assert out == "::error file=data/x%2Cy%3Az.yaml,line=3,title=a%3Ab::a:b: 100%25, done"
+
+
+def test_problems_are_always_printable():
+    p = Problem("data/a\nb.yaml", 1, "k\n::stop-commands::x", "m \ud800 \u202e \x85 \x00")
+    text = str(p)
+    assert "\n" not in text and text.isprintable()
+    text.encode("utf-8")  # a lone surrogate would raise here
+    assert "\\ud800" in text and "\\u202e" in text and "\\x85" in text and "\\x00" in text
+    assert limits.shown("a\nb" * 40).endswith("…'") and "\n" not in limits.shown("a\nb")
+
+
+def test_cli_output_cannot_inject_workflow_commands(tmp_path):
+    """A key with a new line and ::stop-commands::, and a lone surrogate, reach no log line of their own."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "symptoms" / "zz-hostile.yaml").write_text(
+        'id: zz-hostile\n"x\\n::stop-commands::tok\\r,a:b%": 1\nname: "bad \\ud800"\n"\\u2028::warning::y": 2\n',
+        encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "macros.validate", str(tmp_path / "data"), "--github"],
+                            cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr and not result.stderr
+    lines = result.stdout.splitlines()
+    annotations = [ln for ln in lines if ln.startswith("::")]
+    assert annotations and all(ln.startswith("::error file=data/symptoms/zz-hostile.yaml,line=") for ln in annotations), annotations
+    assert len(annotations) == len(lines) - len(annotations) - 1  # one annotation per problem line, plus the count
+    assert "%3A%3Astop-commands%3A%3A" in result.stdout and "\\ud800" in result.stdout
+
+
+@pytest.mark.parametrize("raw", [
+    "".join("  " * i + f"k{i}:\n" for i in range(400)) + "  " * 400 + "end: 1\n",  # block style, 400 levels
+    "a: " + "[" * 400 + "x" + "]" * 400 + "\n",  # flow style
+    "a: " + "[" * 100_000 + "\n",  # unclosed, far beyond Python's recursion limit
+    "- " * 400 + "x\n",  # nested block lists on one line
+])
+def test_deep_nesting_gives_one_message_never_a_recursion_error(raw):
+    loaded = yamlload.load_text(raw.encode())
+    assert loaded.data is None
+    assert [p.message for p in loaded.problems] == [
+        f"is nested more than {limits.MAX_DEPTH} levels deep (lists and fields inside each other); no record needs that many, "
+        "so check the indentation and brackets"]
+
+
+def test_nesting_up_to_the_limit_is_read():
+    depth = limits.MAX_DEPTH - 1  # the file's own top level is one
+    loaded = yamlload.load_text(("a: " + "[" * depth + "x" + "]" * depth + "\n").encode())
+    assert not loaded.problems, loaded.problems
+
+
+def test_file_size_is_checked_before_reading(tmp_path):
+    import tracemalloc
+
+    big = tmp_path / "causes" / "big.yaml"
+    big.parent.mkdir()
+    big.write_bytes(b"- x\n" * 1_000_000)  # a million-item list: 4 MB, far over 100 KB
+    tracemalloc.start()
+    started = time.perf_counter()
+    loaded = yamlload.load_file(big)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [p.message for p in loaded.problems] == [
+        "is 3,906 KB; a data file may be at most 100 KB, so shorten the text or split the record"]
+    assert elapsed < 0.5 and peak < 1_000_000, (elapsed, peak)
+    at_limit = tmp_path / "causes" / "ok.yaml"
+    at_limit.write_bytes(b"a: " + b"x" * (limits.MAX_RECORD_BYTES - 4) + b"\n")
+    assert len(at_limit.read_bytes()) == limits.MAX_RECORD_BYTES and not yamlload.load_file(at_limit).problems
+    assert yamlload.size_limit(tmp_path / "data" / "glossary.yaml") == limits.MAX_SINGLE_FILE_BYTES
+    assert yamlload.size_limit(tmp_path / "data" / "causes" / "x.yaml") == limits.MAX_RECORD_BYTES
+
+
+def test_long_list_within_the_size_limit_is_refused_fast():
+    raw = ("also_called: [" + ",".join(["x"] * 50_000) + "]\n").encode()  # 100 KB: the most a record can hold
+    assert len(raw) <= limits.MAX_RECORD_BYTES
+    started = time.perf_counter()
+    loaded = yamlload.load_text(raw)
+    assert time.perf_counter() - started < 1
+    assert loaded.data is None and "more than 2000 entries" in loaded.problems[0].message
+
+
+def test_real_files_are_well_within_the_size_limits():
+    for path in sorted((ROOT / "data").rglob("*.yaml")):
+        assert path.stat().st_size * 4 < yamlload.size_limit(path), f"{path}: raise the limit in macros/limits.py?"
+
+
+def test_symlinks_and_special_files_are_refused_and_never_followed(tmp_path, data_copy, capsys):
+    import os
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: secret\ntitle: SECRET-CONTENT\n", encoding="utf-8")
+    (data_copy / "sources" / "leak.yaml").symlink_to(secret)
+    (data_copy / "schemas" / "leak.schema.json").symlink_to(secret)
+    outside = tmp_path / "outside-anatomy"
+    shutil.move(data_copy / "anatomy", outside)
+    (data_copy / "anatomy").symlink_to(outside)
+    os.mkfifo(data_copy / "symptoms" / "pipe.yaml")  # reading it would hang
+    ds = model.load(data_copy)
+    assert "SECRET-CONTENT" not in json.dumps(api.documents(ds))
+    assert ds.kind("anatomy") == {} and ds.get("sources", "leak").data == {}
+    assert [p.name for p in api.schema_files(data_copy / "schemas")] == sorted(
+        p.name for p in (ROOT / "data" / "schemas").glob("*.schema.json"))
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1
+    for expected in [
+        "data/sources/leak.yaml:1: (file): is a symbolic link; data/ takes real files only",
+        "data/schemas/leak.schema.json:1: (file): is a symbolic link;",
+        "data/anatomy:1: (file): is a symbolic link;",
+        "data/symptoms/pipe.yaml:1: (file): is not a regular file;",
+    ]:
+        assert expected in out, out
+    assert "SECRET-CONTENT" not in out
+
+
+@pytest.mark.parametrize("text", [
+    "Pain (see below) that comes and goes.", "A note [sic] in brackets.", "Options: [a] or [b].", "Worse when 1 < 2.",
+    "Use {ice or heat} as you prefer.", "NICE: offer [x] first", "Read www.nhs.uk for advice.",
+])
+def test_ordinary_prose_is_not_markup(text):
+    assert rules.markup_problem(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "[x](https://evil.example)", "![img](x.png)", "[x][ref]", "[x] [ref]", "<https://evil.example>", "<me@evil.example>",
+    "[ref]: https://evil.example", "  [ref]: /x", "Fall {: style=\"position:fixed\"}", "text {#id}", "text {.class}",
+    "a {onclick=x}", "see https://evil.example", "<em style=x>", "<script>", "javascript:alert(1)",
+])
+def test_markup_in_free_text_is_refused(text):
+    assert rules.markup_problem(text)
+
+
+def test_url_checker_rejects_what_is_not_a_plain_https_address():
+    assert rules.url_problem("https://www.nhs.uk/conditions/back-pain/") is None
+    assert rules.url_problem("https://doi.org/10.1002/14651858.CD002014.pub2?x=1#y") is None
+    assert rules.url_problem("https://www.urologyhealth.org/urology-a-z/k/kidney-(renal)-trauma") is None
+    for bad in ["http://www.nhs.uk/", "https://nhs/", "https://www.nhs.uk/back pain", "www.nhs.uk/x", "https:///x",
+                "https://user@www.nhs.uk/", "https://www.nhs.uk:8443/", "https://-bad-.org/", "https://a.org/%zz", "", None,
+                "https://www.nice.org.uk/[x](https://evil.example/a)", "https://a.org/<em>", "https://a.org/|x",
+                "https://a.org/`x`", "https://a.org/\"x", "https://a.org/'x", "https://a.org/x)(", "https://a.org/\u202ex",
+                "https://a.org/\x00", "https://a.org/\\x"]:
+        assert rules.url_problem(bad), bad
+
+
+SCHEMAS = sorted(p for p in (ROOT / "data" / "schemas").glob("*.schema.json") if p.name != "triage.schema.json")
+
+
+def _nodes(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value)
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_every_text_and_list_has_a_limit(path):
+    """triage.schema.json is being redesigned; it inherits the limits of the vocabularies it refers to."""
+    for node in _nodes(json.loads(path.read_text(encoding="utf-8"))):
+        if node.get("type") == "string" and not {"enum", "const", "oneOf"} & set(node):
+            assert "maxLength" in node, f"{path.name}: add maxLength to {node.get('description', node)}"
+        if node.get("type") == "array":
+            assert 0 < node.get("maxItems", 0) <= limits.MAX_ENTRIES, f"{path.name}: add maxItems to {node.get('description', node)}"
+
+
+def test_contributing_states_the_limits():
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    text_limit = json.loads((ROOT / "data" / "schemas" / "vocabularies.schema.json").read_text(encoding="utf-8"))["$defs"]["text"]["maxLength"]
+    for needle in (f"{limits.MAX_RECORD_BYTES // limits.KB} KB", f"{limits.MAX_SINGLE_FILE_BYTES // limits.KB} KB",
+                   f"{limits.MAX_DEPTH} levels", f"{text_limit:,} characters", "cite a source"):
+        assert needle in guide, f"CONTRIBUTING.md should say {needle!r} (macros/limits.py, the schemas)"

@@ -216,3 +216,51 @@ def test_pre_commit_runs_validator_yaml_checks_and_ruff():
     for repo, _hook in hooks.values():
         if repo["repo"] not in ("local", "meta"):
             assert re.fullmatch(r"[0-9a-f]{40}", str(repo["rev"])), f"pin {repo['repo']} to a commit SHA"
+
+
+def test_release_publishes_without_running_repository_code():
+    """Only the publish job can write, and it runs no repository code, no Python and no pip."""
+    path = WORKFLOW_DIR / "release.yml"
+    jobs = load(path)["jobs"]
+    writers = [job_id for job_id, job in jobs.items() if "write" in (job.get("permissions") or {}).values()]
+    assert writers == ["publish"], writers
+    assert jobs["build"].get("permissions") == {"contents": "read"}
+    assert "python3 dev.py offline" in [step.get("run") for step in jobs["build"]["steps"]]
+    assert any(str(step.get("uses", "")).startswith("actions/upload-artifact@") for step in jobs["build"]["steps"])
+    publish = jobs["publish"]
+    assert publish.get("needs") == "build"
+    uses = [str(step.get("uses", "")) for step in publish["steps"] if "uses" in step]
+    assert uses and all(u.startswith("actions/download-artifact@") for u in uses), uses
+    for step in publish["steps"]:
+        run = step.get("run", "")
+        assert not re.search(r"\b(?:pip|python3?|dev\.py|make|npm|bash|sh)\b|\./", run), f"publish runs {run!r}"
+
+
+PIN = re.compile(r"^[A-Za-z0-9_.-]+==[^\s\\]+ \\$")
+
+
+@pytest.mark.parametrize("name", ["requirements.txt", "requirements-dev.txt"])
+def test_requirements_are_pinned_with_hashes(name):
+    lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+    pins = 0
+    for i, line in enumerate(lines):
+        if not line.strip() or line.startswith("#") or line.startswith("    --hash=sha256:"):
+            continue
+        if line == "-r requirements.txt":
+            continue
+        assert PIN.match(line), f"{name}:{i + 1}: pin with == and hashes: {line!r}"
+        assert lines[i + 1].startswith("    --hash=sha256:"), f"{name}:{i + 1}: no hash for {line!r}"
+        pins += 1
+    assert pins > 10
+
+
+def test_every_pip_install_requires_hashes():
+    texts = {p.name: p.read_text(encoding="utf-8") for p in WORKFLOWS}
+    texts["dev.py"] = (ROOT / "dev.py").read_text(encoding="utf-8")
+    found = 0
+    for name, text in texts.items():
+        for line in text.splitlines():
+            if re.search(r"pip.*\binstall\b", line) and ("-r" in line or "requirements" in line):
+                found += 1
+                assert "--require-hashes" in line, f"{name}: {line.strip()}"
+    assert found >= 3
