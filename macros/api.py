@@ -15,17 +15,22 @@ offline zip stays reproducible. docs/open-data.md describes these files.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 from .model import KINDS, Dataset
+from .text import json_text
 
 
 def dumps(value: Any) -> str:
-    """Stable JSON text: sorted keys, two-space indent, UTF-8, final newline."""
-    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """Stable JSON text: sorted keys, two-space indent, UTF-8, final newline.
+
+    Strings pass through ``macros.text.clean_lines``: control characters, lone
+    surrogates and bidirectional overrides become U+FFFD, so the file always
+    encodes as UTF-8 and parses.
+    """
+    return json_text(value, sort_keys=True, indent=2) + "\n"
 
 
 def documents(ds: Dataset) -> dict[str, Any]:

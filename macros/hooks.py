@@ -2,7 +2,9 @@
 
 Listed under ``hooks:`` in mkdocs.yml. mkdocs-macros cannot create pages, so
 page generation lives here (MkDocs 1.6 ``File.generated``); rendering is in
-macros/render.py. A data problem stops the build with the validator's report.
+macros/render.py. A data problem stops the build with the validator's report;
+so does a generated page whose front matter MkDocs would not read back as
+written (for instance a lost ``render_macros: false``).
 """
 
 from __future__ import annotations
@@ -16,21 +18,24 @@ if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.utils import meta as mkdocs_meta  # noqa: E402
 
-from macros import api, compare, render, site, validate  # noqa: E402
+from macros import api, compare, render, site, text, validate  # noqa: E402
 
-_abbreviations = ""
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 
 
 def on_config(config):
-    global _abbreviations
     data_dir = Path(config["config_file_path"]).resolve().parent / "data"
     try:
         ds = site.load(data_dir)
     except validate.DataError as exc:
         raise PluginError(f"the data in {data_dir} has problems:\n{exc}") from None
-    _abbreviations = compare.abbreviations(ds)
+    # Glossary terms become <abbr> with their meaning (Material shows it as a
+    # tooltip). Given to the abbr extension as a dictionary: no glossary text is
+    # ever parsed as Markdown.
+    if "abbr" in config.markdown_extensions:
+        config.mdx_configs["abbr"] = {**config.mdx_configs.get("abbr", {}), "glossary": compare.abbreviations(ds)}
     # Material's offline plugin adds its iframe-worker shim from a CDN (so search
     # on file:// would need the network). Serve the vendored copy instead.
     polyfills = config.extra.get("polyfills") or []
@@ -39,22 +44,28 @@ def on_config(config):
     return config
 
 
+def checked(src_uri: str, content: str, meta: dict) -> str:
+    """The page unchanged if MkDocs reads back exactly the front matter written; else a PluginError."""
+    _, read = mkdocs_meta.get_data(content)
+    expected = text.cleaned_meta(meta)
+    if read != expected:
+        raise PluginError(f"generated page {src_uri}: its front matter reads back as {read!r}, not as written {expected!r}; "
+                          "fix the page generator (macros/text.py front_matter)")
+    return content
+
+
 def on_files(files, config):
     ds = site.current()
     for kind, page_for in render.RECORD_PAGES.items():
-        files.append(File.generated(config, render.index_src(kind), content=render.index_page(ds, kind)))
+        index = render.index_src(kind)
+        files.append(File.generated(config, index, content=checked(index, render.index_page(ds, kind), render.index_meta(kind))))
         for rec in ds.kind(kind).values():
-            files.append(File.generated(config, render.src(kind, rec.id), content=page_for(ds, rec)))
+            path = render.src(kind, rec.id)
+            files.append(File.generated(config, path, content=checked(path, page_for(ds, rec), render.record_meta(rec))))
     return files
-
-
-def on_page_markdown(markdown, page, config, files):
-    # Glossary terms become <abbr> with their meaning (Material shows it as a tooltip).
-    return f"{markdown}\n\n{_abbreviations}\n" if _abbreviations else markdown
 
 
 def on_post_build(config):
     # Open data: the records as JSON under api/, with their schemas (docs/open-data.md).
     ds = site.current()
     api.write(ds, Path(config["site_dir"]), ds.root / "data" / "schemas")
-

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from . import vocab
 from .model import Dataset, Record
-from .text import attr, html_text, link, md
+from .render import NL, titles
+from .text import Html, link
 
 # Body map regions: painLocation id -> SVG shapes (back view at left, front view at right).
+# Geometry is code, not data: these constants are the only markup not built with Html.format.
 _REGIONS: dict[str, list[str]] = {
     "neck": ['<rect x="88" y="48" width="24" height="18" rx="4"/>'],
     "upper-back": ['<rect x="64" y="70" width="72" height="46" rx="8"/>'],
@@ -25,7 +27,7 @@ _REGIONS: dict[str, list[str]] = {
     "abdomen": ['<rect x="236" y="124" width="68" height="62" rx="10"/>'],
     "groin": ['<path d="M238 192 L266 192 L270 222 Z"/>', '<path d="M302 192 L274 192 L270 222 Z"/>'],
 }
-_OUTLINE = (
+_OUTLINE = Html(
     '<g class="bm-body" aria-hidden="true">'
     '<circle cx="100" cy="28" r="20"/><rect x="54" y="64" width="92" height="160" rx="20"/>'
     '<rect x="30" y="70" width="20" height="130" rx="9"/><rect x="150" y="70" width="20" height="130" rx="9"/>'
@@ -49,7 +51,7 @@ def describe_pain(rec: Record) -> str:
     return text + "."
 
 
-def body_map(rec: Record, size: str = "small") -> str:
+def body_map(rec: Record, size: str = "small") -> Html:
     """One cause's body map: main areas solid, spreading areas light with a dashed edge."""
     pain = rec["pain"]
     where, spread = set(pain["where"]), set(pain.get("spreads_to", [])) - set(pain["where"])
@@ -57,37 +59,37 @@ def body_map(rec: Record, size: str = "small") -> str:
     shapes = []
     for region, parts in _REGIONS.items():
         state = "main" if region in where else "spread" if region in spread else "none"
-        shapes.append(f'<g class="bm-region bm-{state}" data-region="{region}" data-state="{state}">{"".join(parts)}</g>')
-    return (
-        f'<figure class="body-map body-map--{size}" markdown="0">'
-        f'<svg viewBox="0 0 340 420" role="img" aria-labelledby="{uid}-t {uid}-d" data-cause="{attr(rec.id)}">'
-        f'<title id="{uid}-t">Body map: {html_text(rec.title)}</title>'
-        f'<desc id="{uid}-d">{html_text(describe_pain(rec))}</desc>'
-        f"{_OUTLINE}{''.join(shapes)}</svg>"
-        f'<figcaption>{html_text(rec.title)}</figcaption></figure>'
-    )
+        shapes.append(Html('<g class="bm-region bm-{1}" data-region="{0}" data-state="{1}">{2}</g>').format(region, state, Html("".join(parts))))
+    return Html(
+        '<figure class="body-map body-map--{size}" markdown="0">'
+        '<svg viewBox="0 0 340 420" role="img" aria-labelledby="{uid}-t {uid}-d" data-cause="{id}">'
+        '<title id="{uid}-t">Body map: {title}</title>'
+        '<desc id="{uid}-d">{desc}</desc>'
+        "{outline}{shapes}</svg>"
+        '<figcaption>{title}</figcaption></figure>'
+    ).format(size=size, uid=uid, id=rec.id, title=rec.title, desc=describe_pain(rec), outline=_OUTLINE, shapes=Html("").join(shapes))
 
 
-def body_map_grid(ds: Dataset, page: str) -> str:
+def body_map_grid(ds: Dataset, page: str) -> Html:
     """Every cause's body map side by side, then the same as a table (the text alternative)."""
     groups = vocab.get("group")
     loc = vocab.get("painLocation")
-    out = ['<p class="bm-legend"><span class="bm-key bm-key--main"></span> Mainly felt here '
-           '<span class="bm-key bm-key--spread"></span> Can spread here (dashed edge)</p>', ""]
+    out = [Html('<p class="bm-legend"><span class="bm-key bm-key--main"></span> Mainly felt here '
+                '<span class="bm-key bm-key--spread"></span> Can spread here (dashed edge)</p>'), Html("")]
     causes = sorted(ds.kind("causes").values(), key=lambda r: (groups.rank(r["group"]), r.title))
     for group in groups.ids:
         members = [c for c in causes if c["group"] == group]
         if not members:
             continue
-        out += [f"## {md(groups.title(group))}", "", '<div class="body-map-grid">']
+        out += [Html("## {}").format(groups.title(group)), Html(""), Html('<div class="body-map-grid">')]
         out += [body_map(c) for c in members]
-        out += ["</div>", ""]
-    out += ["## The same in words", "", "| Cause | Mainly felt | Can spread to |", "| --- | --- | --- |"]
+        out += [Html("</div>"), Html("")]
+    out += [Html("## The same in words"), Html(""), Html("| Cause | Mainly felt | Can spread to |"), Html("| --- | --- | --- |")]
     for c in causes:
         pain = c["pain"]
-        out.append(f"| {link(page, f'causes/{c.id}.md', c.title)} | {md(', '.join(loc.title(x) for x in pain['where']))} | "
-                   f"{md(', '.join(loc.title(x) for x in pain.get('spreads_to', [])) or '-')} |")
-    return "\n".join(out) + "\n"
+        out.append(Html("| {} | {} | {} |").format(link(page, f"causes/{c.id}.md", c.title), titles(loc, pain["where"]),
+                                                   titles(loc, pain.get("spreads_to", [])) or "-"))
+    return NL.join(out) + NL
 
 
 # Anatomy diagram: anatomy id -> (shapes, label anchor x, y, label side)
@@ -108,30 +110,31 @@ _ANATOMY: dict[str, tuple[str, int, int, str]] = {
 }
 
 
-def anatomy_diagram(ds: Dataset, page: str) -> str:
+def anatomy_diagram(ds: Dataset, page: str) -> Html:
     """A labelled schematic of the structures in data/anatomy/, with a linked list as its text alternative."""
     parts = [r for r in ds.kind("anatomy").values() if r.id in _ANATOMY]
     shapes, labels = [], []
     left_y, right_y = 30, 30
     for rec in sorted(parts, key=lambda r: _ANATOMY[r.id][2]):
         geometry, ax, ay, side = _ANATOMY[rec.id]
-        shapes.append(f'<g class="an-part an-{rec.id}" data-anatomy="{rec.id}">{geometry}</g>')
+        shapes.append(Html('<g class="an-part an-{0}" data-anatomy="{0}">{1}</g>').format(rec.id, Html(geometry)))
         if side == "left":
             left_y = max(left_y + 30, ay)
-            labels.append(f'<line x1="{ax}" y1="{ay}" x2="96" y2="{left_y - 4}" class="an-leader"/>'
-                          f'<text x="92" y="{left_y}" text-anchor="end" class="an-label">{html_text(rec.title)}</text>')
+            labels.append(Html('<line x1="{}" y1="{}" x2="96" y2="{}" class="an-leader"/>'
+                               '<text x="92" y="{}" text-anchor="end" class="an-label">{}</text>').format(ax, ay, left_y - 4, left_y, rec.title))
         else:
             right_y = max(right_y + 30, ay)
-            labels.append(f'<line x1="{ax}" y1="{ay}" x2="304" y2="{right_y - 4}" class="an-leader"/>'
-                          f'<text x="308" y="{right_y}" class="an-label">{html_text(rec.title)}</text>')
+            labels.append(Html('<line x1="{}" y1="{}" x2="304" y2="{}" class="an-leader"/>'
+                               '<text x="308" y="{}" class="an-label">{}</text>').format(ax, ay, right_y - 4, right_y, rec.title))
     names = ", ".join(r.title for r in sorted(parts, key=lambda r: r.title))
-    svg = (
+    svg = Html(
         '<figure class="anatomy-diagram" markdown="0">'
         '<svg viewBox="-200 0 800 450" role="img" aria-labelledby="an-t an-d">'
         '<title id="an-t">Diagram of the lower back seen from behind</title>'
-        f'<desc id="an-d">A simplified drawing, not to scale, labelling: {html_text(names)}.</desc>'
-        f"{''.join(shapes)}{''.join(labels)}</svg>"
+        '<desc id="an-d">A simplified drawing, not to scale, labelling: {}.</desc>'
+        "{}{}</svg>"
         "<figcaption>The lower back from behind, simplified and not to scale.</figcaption></figure>"
-    )
-    listing = [f"- {link(page, f'anatomy/{r.id}.md', r.title)}: {md(r['summary'])}" for r in sorted(ds.kind('anatomy').values(), key=lambda r: r.title)]
-    return svg + "\n\n" + "\n".join(listing) + "\n"
+    ).format(names, Html("").join(shapes), Html("").join(labels))
+    listing = [Html("- {}: {}").format(link(page, f"anatomy/{r.id}.md", r.title), r["summary"])
+               for r in sorted(ds.kind("anatomy").values(), key=lambda r: r.title)]
+    return svg + Html("\n\n") + NL.join(listing) + NL

@@ -1,24 +1,28 @@
 """Pages from records: pure functions from the dataset to Markdown.
 
 Nothing here reads files or knows about MkDocs; ``macros/hooks.py`` and
-``macros/main.py`` call these. Every piece of data text goes through
-``macros.text`` escaping. Links are relative ``.md`` links so MkDocs checks
-them in ``--strict`` mode and rewrites them for both the normal and the
-offline (``.html``) build.
+``macros/main.py`` call these. Every builder returns ``macros.text.Html``
+and builds it with ``Html(...).format``/``.join``, so every piece of data
+text (and every id and vocabulary word) is escaped on the way in; a bare
+f-string holding data would show up in review. Links are relative ``.md``
+links so MkDocs checks them in ``--strict`` mode and rewrites them for both
+the normal and the offline (``.html``) build.
 
 Generated record pages carry ``render_macros: false`` so that no data text
-is ever evaluated as a template.
+is ever evaluated as a template; ``record_meta``/``index_meta`` give their
+front matter, which ``macros/hooks.py`` reads back and compares.
 """
 
 from __future__ import annotations
 
 from . import vocab
 from .model import KINDS, Dataset, Record
-from .text import attr, html_text, link, md, paragraphs
+from .text import Html, escape, external_url, front_matter, link, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
 FLOWCHART_PAGE = "flowchart.md"
 EMERGENCY_NUMBERS = "999 in the UK, 911 in the US and Canada, 112 in the EU, 000 in Australia"
+NL = Html("\n")
 
 
 def src(kind: str, record_id: str) -> str:
@@ -35,69 +39,76 @@ def kind_title(kind: str) -> str:
             "treatments": "Treatments", "anatomy": "Parts of the body", "sources": "Sources"}[kind]
 
 
-def front_matter(title: str, description: str = "", **extra) -> str:
-    lines = ["---", "render_macros: false", f"title: {_yaml_str(title)}"]
+def page_meta(title: object, description: object = "", **extra: object) -> dict[str, object]:
+    """A generated page's front matter: macros off, title, description, anything else."""
+    meta: dict[str, object] = {"render_macros": False, "title": title}
     if description:
-        lines.append(f"description: {_yaml_str(description)}")
-    for key, value in extra.items():
-        lines.append(f"{key}: {_yaml_str(value)}")
-    lines.append("---")
-    return "\n".join(lines) + "\n\n"
+        meta["description"] = description
+    meta.update(extra)
+    return meta
 
 
-def _yaml_str(value: object) -> str:
-    import json
+_DESCRIPTION = {"causes": lambda r: r["summary"], "treatments": lambda r: r["summary"], "anatomy": lambda r: r["summary"],
+                "symptoms": lambda r: _first_sentence(r["description"]),
+                "risk-factors": lambda r: _first_sentence(r["description"]), "sources": lambda r: r["used_for"]}
 
-    return json.dumps(" ".join(str(value).split()), ensure_ascii=False)
+
+def record_meta(rec: Record) -> dict[str, object]:
+    """Front matter of a record page: no macros, title, description, and the YAML file for the edit link."""
+    return page_meta(rec.title, _DESCRIPTION[rec.kind](rec), data_path=rec.path.as_posix())
+
+
+def index_meta(kind: str) -> dict[str, object]:
+    return page_meta(kind_title(kind), INTROS[kind])
 
 
 # ---- small pieces ------------------------------------------------------
 
-def tier_badge(tier: str) -> str:
+def tier_badge(tier: str) -> Html:
     term = vocab.tiers()[tier]
-    return f'<span class="tier tier--{tier}" data-tier="{tier}">{html_text(term.title)}</span>'
+    return Html('<span class="tier tier--{0}" data-tier="{0}">{1}</span>').format(tier, term.title)
 
 
-def grade_badge(grade: str) -> str:
+def grade_badge(grade: str) -> Html:
     term = vocab.grades()[grade]
-    return (f'<span class="grade grade--{grade}" data-value="{grade}" title="{attr(term.description)}">'
-            f'{html_text(term.title)}</span>')
+    return Html('<span class="grade grade--{0}" data-value="{0}" title="{1}">{2}</span>').format(grade, term.description, term.title)
 
 
-def care_card(tier: str, heading: str, items: list[str], page: str, note: str = "") -> str:
+def care_card(tier: str, heading: object, items: list[Html], page: str, note: Html | None = None) -> Html:
     """An NHS-style care card. The tier is spelled out in text, never colour alone."""
     term = vocab.tiers()[tier]
     action = term.get("action")
-    body = [f'<div class="care-card care-card--{tier}" data-tier="{tier}" markdown>',
-            f'<p class="care-card__tier"><strong>{html_text(term.title)}: {html_text(action)}</strong></p>',
-            "",
-            f"**{md(heading)}**",
-            ""]
-    body += [f"- {item}" for item in items]
+    body = [Html('<div class="care-card care-card--{0}" data-tier="{0}" markdown>').format(tier),
+            Html('<p class="care-card__tier"><strong>{}: {}</strong></p>').format(term.title, action),
+            Html(""),
+            Html("**{}**").format(heading),
+            Html("")]
+    body += [Html("- {}").format(item) for item in items]
     if items:
-        body.append("")
+        body.append(Html(""))
     if note:
-        body += [note, ""]
+        body += [note, Html("")]
     if tier == "emergency":
-        body += [f"Call your local emergency number ({md(EMERGENCY_NUMBERS)}) or go to the nearest emergency department.", ""]
-    body += [f"{link(page, EMERGENCY_PAGE, 'All emergency signs')} · {link(page, FLOWCHART_PAGE, 'Check your symptoms step by step')}", "", "</div>", ""]
-    return "\n".join(body)
+        body += [Html("Call your local emergency number ({}) or go to the nearest emergency department.").format(EMERGENCY_NUMBERS), Html("")]
+    body += [Html("{} · {}").format(link(page, EMERGENCY_PAGE, "All emergency signs"), link(page, FLOWCHART_PAGE, "Check your symptoms step by step")),
+             Html(""), Html("</div>"), Html("")]
+    return NL.join(body)
 
 
-def sources_section(ds: Dataset, rec: Record, page: str) -> str:
+def sources_section(ds: Dataset, rec: Record, page: str) -> Html:
     ids = rec.get("sources") or []
-    out = ["## Sources", ""]
+    out = [Html("## Sources"), Html("")]
     if is_weak(ds, ids):
-        out += ['!!! warning "Weak sources only"', "",
-                "    This page rests only on blog or commercial sources. Treat it with caution until better sources are added.", ""]
+        out += [Html('!!! warning "Weak sources only"'), Html(""),
+                Html("    This page rests only on blog or commercial sources. Treat it with caution until better sources are added."), Html("")]
     kinds = vocab.get("sourceKind")
     for sid in ids:
         source = ds.get("sources", sid)
         kind = kinds[source["kind"]]
-        out.append(f"- {link(page, src('sources', sid), source['title'])}: {md(source['publisher'])} "
-                   f"({md(kind.title)}, {md(kind.get('strength', '').lower())} evidence)")
-    out.append("")
-    return "\n".join(out)
+        out.append(Html("- {}: {} ({}, {} evidence)").format(
+            link(page, src("sources", sid), source["title"]), source["publisher"], kind.title, kind.get("strength", "").lower()))
+    out.append(Html(""))
+    return NL.join(out)
 
 
 def is_weak(ds: Dataset, source_ids: list[str]) -> bool:
@@ -106,69 +117,75 @@ def is_weak(ds: Dataset, source_ids: list[str]) -> bool:
     return bool(kinds) and all(k in weak for k in kinds)
 
 
-def footer(rec: Record) -> str:
-    return f'<p class="last-reviewed">Last reviewed: <time datetime="{attr(rec["last_reviewed"])}">{html_text(rec["last_reviewed"])}</time></p>\n'
+def footer(rec: Record) -> Html:
+    return Html('<p class="last-reviewed">Last reviewed: <time datetime="{0}">{0}</time></p>\n').format(rec["last_reviewed"])
 
 
-def claims_section(ds: Dataset, rec: Record, page: str) -> str:
+def claims_section(ds: Dataset, rec: Record, page: str) -> Html:
     claims = rec.get("checked_claims") or []
     if not claims:
-        return ""
+        return Html("")
     statuses = vocab.get("claimStatus")
-    out = ["## Claims checked", "",
-           "Some sources say more than the evidence shows. Here is what the evidence says instead.", ""]
+    out = [Html("## Claims checked"), Html(""),
+           Html("Some sources say more than the evidence shows. Here is what the evidence says instead."), Html("")]
     for claim in claims:
         status = statuses[claim["status"]]
-        cited = ", ".join(link(page, src("sources", s), ds.get("sources", s)["title"]) for s in claim["sources"])
-        out += [f'!!! note "{attr(status.title)}"', "",
-                f"    **Claim:** {md(claim['claim'])}", "",
-                f"    **What the evidence shows:** {md(claim['evidence'])}", "",
-                f"    Sources: {cited}", ""]
-    return "\n".join(out)
+        cited = Html(", ").join(link(page, src("sources", s), ds.get("sources", s)["title"]) for s in claim["sources"])
+        out += [Html('!!! note "{}"').format(status.title), Html(""),
+                Html("    **Claim:** {}").format(claim["claim"]), Html(""),
+                Html("    **What the evidence shows:** {}").format(claim["evidence"]), Html(""),
+                Html("    Sources: {}").format(cited), Html("")]
+    return NL.join(out)
 
 
-def section(title: str, text: object) -> str:
-    return f"## {md(title)}\n\n{paragraphs(text)}\n\n" if text else ""
+def section(title: object, text: object) -> Html:
+    return Html("## {}\n\n{}\n\n").format(title, paragraphs(text)) if text else Html("")
 
 
-def cause_items(ds: Dataset, ids: list[str], page: str, summaries: bool = True) -> list[str]:
+def cause_items(ds: Dataset, ids: list[str], page: str, summaries: bool = True) -> list[Html]:
     """A Markdown list of linked causes, each with its one-line summary."""
     causes = [ds.get("causes", c) for c in ids]
-    return [f"- {link(page, src('causes', c.id), c.title)}" + (f": {md(c['summary'])}" if summaries else "") for c in causes] + [""]
+    return [Html("- {}").format(link(page, src("causes", c.id), c.title)) + (Html(": {}").format(c["summary"]) if summaries else Html(""))
+            for c in causes] + [Html("")]
 
 
-def names(ds: Dataset, kind: str, ids: list[str], page: str) -> str:
-    return ", ".join(link(page, src(kind, i), ds.get(kind, i).title) for i in ids)
+def names(ds: Dataset, kind: str, ids: list[str], page: str) -> Html:
+    return Html(", ").join(link(page, src(kind, i), ds.get(kind, i).title) for i in ids)
+
+
+def titles(vocabulary: vocab.Vocabulary, ids: list[str]) -> str:
+    """Vocabulary titles joined with commas (plain text: escape it where it is used)."""
+    return ", ".join(vocabulary.title(x) for x in ids)
 
 
 # ---- record pages ------------------------------------------------------
 
-def cause_page(ds: Dataset, rec: Record) -> str:
+def cause_page(ds: Dataset, rec: Record) -> Html:
     page = src("causes", rec.id)
     tiers = vocab.tiers()
-    out = [*_head(rec, rec["summary"])]
+    out = [*_head(rec)]
     out.append(_also(rec))
-    out.append(f"{md(rec['summary'])}\n")
+    out.append(Html("{}\n").format(rec["summary"]))
     situations = sorted(rec["when_to_get_help"], key=lambda s: tiers.rank(s["tier"]))
     # Warning signs first: the emergency situations, then the care this cause itself calls for.
     for tier in [t for t in tiers.ids if t in ("emergency", rec["urgency"])]:
-        items = [md(s["situation"]) for s in situations if s["tier"] == tier]
+        items = [escape(s["situation"]) for s in situations if s["tier"] == tier]
         heading = {"emergency": "Get emergency help if:", "urgent": "Get seen today if:",
                    "soon": "Book an appointment if:", "self-care": "You can usually look after it at home if:"}[tier]
         if items:
             out.append(care_card(tier, heading, items, page))
     out.append(section("What it is", rec["overview"]))
-    out.append("## How it causes back pain or spasm\n")
+    out.append(Html("## How it causes back pain or spasm\n"))
     mechs = vocab.get("mechanism")
     for m in rec["mechanisms"]:
-        out.append(f"- **{md(mechs.title(m['mechanism']))}:** {md(m['text'])}")
-    out.append("")
+        out.append(Html("- **{}:** {}").format(mechs.title(m["mechanism"]), m["text"]))
+    out.append(Html(""))
     out.append(symptom_table(ds, rec, page))
     out.append(pain_section(rec, page))
     out.append(section("Who gets it", rec["who_gets_it"]))
     rfs = ds.cause_risk_factors(rec.id)
     if rfs:
-        out.append("Things that make it more likely: " + names(ds, "risk-factors", [r.id for r in rfs], page) + "\n")
+        out.append(Html("Things that make it more likely: {}\n").format(names(ds, "risk-factors", [r.id for r in rfs], page)))
     out.append(section("How it is diagnosed", rec["diagnosis"]))
     out.append(treatment_table(ds, rec, page))
     out.append(section("What to expect", rec.get("outlook")))
@@ -177,174 +194,182 @@ def cause_page(ds: Dataset, rec: Record) -> str:
     out.append(when_to_get_help_list(situations))
     parts = ds.cause_anatomy(rec.id)
     if parts:
-        out.append("## Parts of the body involved\n")
-        out += [f"- {link(page, src('anatomy', p.id), p.title)}: {md(p['summary'])}" for p in parts]
-        out.append("")
+        out.append(Html("## Parts of the body involved\n"))
+        out += [Html("- {}: {}").format(link(page, src("anatomy", p.id), p.title), p["summary"]) for p in parts]
+        out.append(Html(""))
     out.append(claims_section(ds, rec, page))
     out += _tail(ds, rec, page)
-    return "\n".join(out)
+    return NL.join(out)
 
 
-def _head(rec: Record, description: str) -> list[str]:
+def _head(rec: Record) -> list[Html]:
     """Front matter (no macros, edit link to the YAML) and the page title."""
-    return [front_matter(rec.title, description, data_path=rec.path.as_posix()), f"# {md(rec.title)}", ""]
+    return [Html(front_matter(record_meta(rec))), Html("# {}").format(rec.title), Html("")]
 
 
-def _tail(ds: Dataset, rec: Record, page: str) -> list[str]:
+def _tail(ds: Dataset, rec: Record, page: str) -> list[Html]:
     return [sources_section(ds, rec, page), footer(rec)]
 
 
-def _also(rec: Record) -> str:
+def _also(rec: Record) -> Html:
     bits = []
     if rec.get("medical_name"):
-        bits.append(f"**Medical name:** {md(rec['medical_name'])}")
+        bits.append(Html("**Medical name:** {}").format(rec["medical_name"]))
     if rec.get("also_called"):
-        bits.append(f"**Also called:** {md(', '.join(rec['also_called']))}")
-    return ("  \n".join(bits) + "\n") if bits else ""
+        bits.append(Html("**Also called:** {}").format(", ".join(rec["also_called"])))
+    return (Html("  \n").join(bits) + Html("\n")) if bits else Html("")
 
 
-def when_to_get_help_list(situations: list[dict]) -> str:
-    out = ["## When to get help", "", "| How fast | When |", "| --- | --- |"]
+def when_to_get_help_list(situations: list[dict]) -> Html:
+    out = [Html("## When to get help"), Html(""), Html("| How fast | When |"), Html("| --- | --- |")]
     for s in situations:
-        out.append(f"| {tier_badge(s['tier'])} {md(vocab.tiers()[s['tier']].get('action'))} | {md(s['situation'])} |")
-    return "\n".join(out) + "\n"
+        out.append(Html("| {} {} | {} |").format(tier_badge(s["tier"]), vocab.tiers()[s["tier"]].get("action"), s["situation"]))
+    return NL.join(out) + NL
 
 
-def symptom_table(ds: Dataset, rec: Record, page: str) -> str:
+def symptom_table(ds: Dataset, rec: Record, page: str) -> Html:
     typ = vocab.get("typicality")
-    out = ["## Symptoms", "", "| Symptom | How typical | Notes |", "| --- | --- | --- |"]
+    out = [Html("## Symptoms"), Html(""), Html("| Symptom | How typical | Notes |"), Html("| --- | --- | --- |")]
     for entry in sorted(rec["symptoms"], key=lambda e: typ.rank(e["typical"])):
         sym = ds.get("symptoms", entry["id"])
-        warn = f" {tier_badge(sym['urgency'])}" if sym.get("urgency") in ("emergency", "urgent") else ""
-        out.append(f"| {link(page, src('symptoms', sym.id), sym.title)}{warn} | {md(typ.title(entry['typical']))} | {md(entry.get('note', ''))} |")
-    return "\n".join(out) + "\n"
+        warn = Html(" {}").format(tier_badge(sym["urgency"])) if sym.get("urgency") in ("emergency", "urgent") else Html("")
+        out.append(Html("| {}{} | {} | {} |").format(link(page, src("symptoms", sym.id), sym.title), warn,
+                                                     typ.title(entry["typical"]), entry.get("note", "")))
+    return NL.join(out) + NL
 
 
-def pain_section(rec: Record, page: str) -> str:
+def pain_section(rec: Record, page: str) -> Html:
     from .pictures import body_map
 
     pain = rec["pain"]
     loc, pat, ons = vocab.get("painLocation"), vocab.get("painPattern"), vocab.get("onset")
-    rows = [("Mainly felt", ", ".join(loc.title(x) for x in pain["where"])),
-            ("Can spread to", ", ".join(loc.title(x) for x in pain.get("spreads_to", [])) or "Usually stays put"),
-            ("How it feels", ", ".join(pat.title(x) for x in pain["pattern"])),
+    rows = [("Mainly felt", titles(loc, pain["where"])),
+            ("Can spread to", titles(loc, pain.get("spreads_to", [])) or "Usually stays put"),
+            ("How it feels", titles(pat, pain["pattern"])),
             ("How it starts", ons.title(pain["onset"])),
             ("Eased by", pain["eased_by"]),
             ("Worse with", pain["worse_with"])]
     if pain.get("side"):
         rows.insert(2, ("Side", SIDE_LABELS[pain["side"]]))
-    out = ["## Where it hurts", "", body_map(rec, size="small"), "", "| | |", "| --- | --- |"]
-    out += [f"| {md(k)} | {md(v)} |" for k, v in rows]
-    return "\n".join(out) + "\n"
+    out = [Html("## Where it hurts"), Html(""), body_map(rec, size="small"), Html(""), Html("| | |"), Html("| --- | --- |")]
+    out += [Html("| {} | {} |").format(k, v) for k, v in rows]
+    return NL.join(out) + NL
 
 
 SIDE_LABELS = {"one-side": "One side", "both-sides": "Both sides", "middle": "The middle", "varies": "Varies"}
 
 
-def treatment_table(ds: Dataset, rec: Record, page: str) -> str:
+def treatment_table(ds: Dataset, rec: Record, page: str) -> Html:
     entries = ds.cause_treatments(rec.id)
     roles, grades = vocab.get("role"), vocab.grades()
     entries = sorted(entries, key=lambda te: (roles.rank(te[1]["role"]), grades.rank(te[1]["grade"]), te[0].title))
-    out = ["## Treatments", "", "What guidelines say about each treatment for this cause.", "",
-           "| Treatment | Role | Evidence | What the guidance says |", "| --- | --- | --- | --- |"]
+    out = [Html("## Treatments"), Html(""), Html("What guidelines say about each treatment for this cause."), Html(""),
+           Html("| Treatment | Role | Evidence | What the guidance says |"), Html("| --- | --- | --- | --- |")]
     for tr, ev in entries:
-        out.append(f"| {link(page, src('treatments', tr.id), tr.title)} | {md(roles.title(ev['role']))} | "
-                   f"{grade_badge(ev['grade'])} | {md(ev['verdict'])} |")
-    return "\n".join(out) + "\n"
+        out.append(Html("| {} | {} | {} | {} |").format(link(page, src("treatments", tr.id), tr.title), roles.title(ev["role"]),
+                                                       grade_badge(ev["grade"]), ev["verdict"]))
+    return NL.join(out) + NL
 
 
-def symptom_page(ds: Dataset, rec: Record) -> str:
+def symptom_page(ds: Dataset, rec: Record) -> Html:
     page = src("symptoms", rec.id)
-    out = [*_head(rec, _first_sentence(rec["description"])), _also(rec)]
+    out = [*_head(rec), _also(rec)]
     if rec.get("urgency"):
-        out.append(care_card(rec["urgency"], "On its own, this sign calls for this level of care:", [md(rec["urgency_note"])], page))
+        out.append(care_card(rec["urgency"], "On its own, this sign calls for this level of care:", [escape(rec["urgency_note"])], page))
     out.append(section("What it is like", rec["description"]))
-    out.append(f"**Part of the body:** {md(vocab.get('bodyRegion').title(rec['region']))}\n")
+    out.append(Html("**Part of the body:** {}\n").format(vocab.get("bodyRegion").title(rec["region"])))
     causes = ds.symptom_causes(rec.id)
     typ = vocab.get("typicality")
-    out += ["## Possible causes", "",
-            "These causes can produce this symptom. This is not a diagnosis: only a health professional can tell what is causing yours.", "",
-            "| Cause | How typical | How fast to get help if suspected |", "| --- | --- | --- |"]
+    out += [Html("## Possible causes"), Html(""),
+            Html("These causes can produce this symptom. This is not a diagnosis: only a health professional can tell what is causing yours."), Html(""),
+            Html("| Cause | How typical | How fast to get help if suspected |"), Html("| --- | --- | --- |")]
     for cause, entry in sorted(causes, key=lambda ce: (typ.rank(ce[1]["typical"]), ce[0].title)):
-        out.append(f"| {link(page, src('causes', cause.id), cause.title)} | {md(typ.title(entry['typical']))} | {tier_badge(cause['urgency'])} |")
+        out.append(Html("| {} | {} | {} |").format(link(page, src("causes", cause.id), cause.title), typ.title(entry["typical"]),
+                                                   tier_badge(cause["urgency"])))
     if not causes:
-        out.append("| No cause in the guide lists this symptom yet. | | |")
-    out.append("")
+        out.append(Html("| No cause in the guide lists this symptom yet. | | |"))
+    out.append(Html(""))
     out += _tail(ds, rec, page)
-    return "\n".join(out)
+    return NL.join(out)
 
 
-def risk_factor_page(ds: Dataset, rec: Record) -> str:
+def risk_factor_page(ds: Dataset, rec: Record) -> Html:
     page = src("risk-factors", rec.id)
-    out = [*_head(rec, _first_sentence(rec["description"]))]
+    out = [*_head(rec)]
     if rec.get("urgency"):
-        out.append(care_card(rec["urgency"], "With back pain, this on its own calls for this level of care:", [md(rec["urgency_note"])], page))
-    out.append(f"**Kind of risk factor:** {md(vocab.get('riskCategory').title(rec['category']))}\n")
+        out.append(care_card(rec["urgency"], "With back pain, this on its own calls for this level of care:", [escape(rec["urgency_note"])], page))
+    out.append(Html("**Kind of risk factor:** {}\n").format(vocab.get("riskCategory").title(rec["category"])))
     out.append(section("What it means", rec["description"]))
-    out += ["## Makes these causes more likely", ""]
+    out += [Html("## Makes these causes more likely"), Html("")]
     out += cause_items(ds, rec["raises"], page)
     out += _tail(ds, rec, page)
-    return "\n".join(out)
+    return NL.join(out)
 
 
-def treatment_page(ds: Dataset, rec: Record) -> str:
+def treatment_page(ds: Dataset, rec: Record) -> Html:
     page = src("treatments", rec.id)
     roles = vocab.get("role")
-    out = [*_head(rec, rec["summary"]), _also(rec),
-           f'<p class="headline-grade">Evidence: {grade_badge(rec["grade"])} {html_text(rec["verdict"])}</p>', ""]
-    out.append(f"{md(rec['summary'])}\n")
+    out = [*_head(rec), _also(rec),
+           Html('<p class="headline-grade">Evidence: {} {}</p>').format(grade_badge(rec["grade"]), rec["verdict"]), Html("")]
+    out.append(Html("{}\n").format(rec["summary"]))
     out.append(section("What it is", rec["what_it_is"]))
-    out += ["## What the evidence says", "", "| For | Role | Evidence | Verdict | Sources |", "| --- | --- | --- | --- | --- |"]
+    out += [Html("## What the evidence says"), Html(""), Html("| For | Role | Evidence | Verdict | Sources |"), Html("| --- | --- | --- | --- | --- |")]
     for ev in rec["evidence"]:
         weak = " (weak sources only)" if is_weak(ds, ev["sources"]) else ""
-        out.append(f"| {names(ds, 'causes', ev['causes'], page)} | {md(roles.title(ev['role']))} | {grade_badge(ev['grade'])} | "
-                   f"{md(ev['verdict'])}{md(weak)} | {names(ds, 'sources', ev['sources'], page)} |")
-    out.append("")
+        out.append(Html("| {} | {} | {} | {}{} | {} |").format(names(ds, "causes", ev["causes"], page), roles.title(ev["role"]),
+                                                              grade_badge(ev["grade"]), ev["verdict"], weak,
+                                                              names(ds, "sources", ev["sources"], page)))
+    out.append(Html(""))
     out.append(section("Benefits", rec["benefits"]))
     out.append(section("Risks and side effects", rec["risks"]))
     out.append(section("Who should avoid it or ask first", rec.get("avoid_if")))
     out.append(claims_section(ds, rec, page))
     out += _tail(ds, rec, page)
-    return "\n".join(out)
+    return NL.join(out)
 
 
-def anatomy_page(ds: Dataset, rec: Record) -> str:
+def anatomy_page(ds: Dataset, rec: Record) -> Html:
     page = src("anatomy", rec.id)
-    out = [*_head(rec, rec["summary"]), _also(rec), f"{md(rec['summary'])}\n"]
+    out = [*_head(rec), _also(rec), Html("{}\n").format(rec["summary"])]
     out.append(section("Where it is", rec["where"]))
     out.append(section("What it does", rec["what_it_does"]))
     out.append(section("How it relates to back pain and spasm", rec["relation_to_back_pain"]))
-    out += ["## Causes that involve it", ""]
+    out += [Html("## Causes that involve it"), Html("")]
     out += cause_items(ds, rec["causes"], page, summaries=False)
     out += _tail(ds, rec, page)
-    return "\n".join(out)
+    return NL.join(out)
 
 
-def source_page(ds: Dataset, rec: Record) -> str:
+def source_page(ds: Dataset, rec: Record) -> Html:
     page = src("sources", rec.id)
     kind = vocab.get("sourceKind")[rec["kind"]]
-    out = [*_head(rec, rec["used_for"])]
-    rows = [("Publisher", md(rec["publisher"]))]
+    out = [*_head(rec)]
+    rows: list[tuple[str, object]] = [("Publisher", rec["publisher"])]
     if rec.get("author"):
-        rows.append(("Author", md(rec["author"])))
-    rows.append(("Kind", f"{md(kind.title)}: {md(kind.description)}"))
-    rows.append(("Strength", md(kind.get("strength", ""))))
+        rows.append(("Author", rec["author"]))
+    rows.append(("Kind", Html("{}: {}").format(kind.title, kind.description)))
+    rows.append(("Strength", kind.get("strength", "")))
     if rec.get("date"):
-        rows.append(("Date", md(rec["date"])))
+        rows.append(("Date", rec["date"]))
     if rec.get("identifier"):
-        rows.append(("Identifier", md(rec["identifier"])))
+        rows.append(("Identifier", rec["identifier"]))
     if rec.get("url"):
-        rows.append(("Address", f'<a href="{attr(rec["url"])}" rel="noopener">{html_text(rec["url"])}</a>'))
-    rows.append(("What the guide uses it for", md(rec["used_for"])))
-    out += ["| | |", "| --- | --- |"] + [f"| {k} | {v} |" for k, v in rows] + [""]
+        target = external_url(rec["url"])
+        # Not a plain https address: shown as text, never as a link.
+        rows.append(("Address", Html('<a href="{}" rel="noopener">{}</a>').format(target, rec["url"]) if target else escape(rec["url"])))
+    rows.append(("What the guide uses it for", rec["used_for"]))
+    out += [Html("| | |"), Html("| --- | --- |")] + [Html("| {} | {} |").format(k, v) for k, v in rows] + [Html("")]
     if kind.get("weak"):
-        out += ['!!! warning "Weak source"', "", "    Blogs and commercial pages can be wrong or selling something. The guide checks their claims against guidelines and reviews.", ""]
-    out += ["## Cited by", ""]
-    out += [f"- {link(page, src(r.kind, r.id) if r.kind in KINDS else ('flowchart.md' if r.kind == 'triage' else 'glossary.md'), r.title if r.kind in KINDS else r.kind.capitalize())}"
-            for r in ds.cited_by(rec.id)]
-    out.append("")
+        out += [Html('!!! warning "Weak source"'), Html(""),
+                Html("    Blogs and commercial pages can be wrong or selling something. The guide checks their claims against guidelines and reviews."),
+                Html("")]
+    out += [Html("## Cited by"), Html("")]
+    for r in ds.cited_by(rec.id):
+        target = src(r.kind, r.id) if r.kind in KINDS else ("flowchart.md" if r.kind == "triage" else "glossary.md")
+        out.append(Html("- {}").format(link(page, target, r.title if r.kind in KINDS else r.kind.capitalize())))
+    out.append(Html(""))
     out.append(footer(rec))
-    return "\n".join(out)
+    return NL.join(out)
 
 
 RECORD_PAGES = {
@@ -366,45 +391,45 @@ INTROS = {
 }
 
 
-def index_page(ds: Dataset, kind: str) -> str:
+def index_page(ds: Dataset, kind: str) -> Html:
     page = index_src(kind)
     records = sorted(ds.kind(kind).values(), key=lambda r: r.title.lower())
-    out = [front_matter(kind_title(kind), INTROS[kind]), f"# {kind_title(kind)}", "", md(INTROS[kind]), ""]
+    out = [Html(front_matter(index_meta(kind))), Html("# {}").format(kind_title(kind)), Html(""), escape(INTROS[kind]), Html("")]
     if kind == "anatomy":
         from .pictures import anatomy_diagram
 
-        out += [anatomy_diagram(ds, page), ""]
+        out += [anatomy_diagram(ds, page), Html("")]
     headers, rows = _index_rows(ds, kind, records, page)
     out.append(table(headers, rows, sortable=True))
-    return "\n".join(out)
+    return NL.join(out)
 
 
 def _index_rows(ds: Dataset, kind: str, records: list[Record], page: str):
-    none = '<span class="tier tier--none">No warning sign alone</span>'
+    none = Html('<span class="tier tier--none">No warning sign alone</span>')
     if kind == "causes":
         groups = vocab.get("group")
         return (["Cause", "In short", "Group", "How fast to get help"],
-                [[link(page, src(kind, r.id), r.title), md(r["summary"]), md(groups.title(r["group"])), tier_badge(r["urgency"])] for r in records])
+                [[link(page, src(kind, r.id), r.title), escape(r["summary"]), escape(groups.title(r["group"])), tier_badge(r["urgency"])] for r in records])
     if kind == "symptoms":
         regions = vocab.get("bodyRegion")
         return (["Symptom", "What it is like", "Part of the body", "On its own"],
-                [[link(page, src(kind, r.id), r.title), md(_first_sentence(r["description"])), md(regions.title(r["region"])),
+                [[link(page, src(kind, r.id), r.title), escape(_first_sentence(r["description"])), escape(regions.title(r["region"])),
                   tier_badge(r["urgency"]) if r.get("urgency") else none] for r in records])
     if kind == "risk-factors":
         cats = vocab.get("riskCategory")
         return (["Risk factor", "What it means", "Kind", "On its own"],
-                [[link(page, src(kind, r.id), r.title), md(_first_sentence(r["description"])), md(cats.title(r["category"])),
+                [[link(page, src(kind, r.id), r.title), escape(_first_sentence(r["description"])), escape(cats.title(r["category"])),
                   tier_badge(r["urgency"]) if r.get("urgency") else none] for r in records])
     if kind == "treatments":
         cats = vocab.get("treatmentCategory")
         return (["Treatment", "In short", "Kind", "Evidence"],
-                [[link(page, src(kind, r.id), r.title), md(r["summary"]), md(cats.title(r["category"])), grade_badge(r["grade"])] for r in records])
+                [[link(page, src(kind, r.id), r.title), escape(r["summary"]), escape(cats.title(r["category"])), grade_badge(r["grade"])] for r in records])
     if kind == "anatomy":
         return (["Part of the body", "In short", "Causes"],
-                [[link(page, src(kind, r.id), r.title), md(r["summary"]), names(ds, "causes", r["causes"], page)] for r in records])
+                [[link(page, src(kind, r.id), r.title), escape(r["summary"]), names(ds, "causes", r["causes"], page)] for r in records])
     kinds = vocab.get("sourceKind")
     return (["Source", "Publisher", "Kind", "Date"],
-            [[link(page, src(kind, r.id), r.title), md(r["publisher"]), md(kinds.title(r["kind"])), md(r.get("date", "n.d."))] for r in records])
+            [[link(page, src(kind, r.id), r.title), escape(r["publisher"]), escape(kinds.title(r["kind"])), escape(r.get("date", "n.d."))] for r in records])
 
 
 def _first_sentence(text: str) -> str:
@@ -413,16 +438,19 @@ def _first_sentence(text: str) -> str:
     return flat if cut < 0 else flat[: cut + 1]
 
 
-def table(headers: list[str], rows: list[list[str]], sortable: bool = False) -> str:
-    """A Markdown table; sortable ones get a filter box and sort buttons from sortable.js."""
+def table(headers: list[object], rows: list[list[object]], sortable: bool = False) -> Html:
+    """A Markdown table; sortable ones get a filter box and sort buttons from sortable.js.
+
+    Cells that are not ``Html`` are escaped (so a ``|`` in data cannot split a cell).
+    """
+    bar = Html(" | ")
     out = []
     if sortable:
-        out.append('<div class="sortable-table" markdown>')
-        out.append("")
-    out.append("| " + " | ".join(headers) + " |")
-    out.append("| " + " | ".join("---" for _ in headers) + " |")
-    out += ["| " + " | ".join(row) + " |" for row in rows]
-    out.append("")
+        out += [Html('<div class="sortable-table" markdown>'), Html("")]
+    out.append(Html("| {} |").format(bar.join(headers)))
+    out.append(Html("| {} |").format(bar.join(Html("---") for _ in headers)))
+    out += [Html("| {} |").format(bar.join(row)) for row in rows]
+    out.append(Html(""))
     if sortable:
-        out += ["</div>", ""]
-    return "\n".join(out)
+        out += [Html("</div>"), Html("")]
+    return NL.join(out)

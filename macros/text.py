@@ -1,60 +1,189 @@
-"""Safe text for generated Markdown and HTML.
+"""The one way data text reaches a page: escaping by context, with safe markup as a type.
 
-Data text is written by contributors and must come out exactly as written:
-never as HTML, never as a Markdown link or emphasis, never as a template.
-Every piece of data text that goes into a page passes through ``md`` (for
-Markdown) or ``html_text``/``attr`` (for raw HTML such as SVG). These are the
-only ways data reaches a page, and tests feed them hostile strings.
+Data text is written by contributors we do not know. It must come out exactly
+as written: never as HTML, a Markdown link or emphasis, a template, a broken
+front matter or a crashed build. Pick the function for the context:
+
+=======================  ==========================================================
+Context                  Use
+=======================  ==========================================================
+HTML text, HTML          ``escape(value)`` (also spelled ``html_text`` and ``attr``):
+attribute (in double     one escaper that is safe in all three, because it turns
+quotes), Markdown        HTML *and* Markdown characters into character references,
+inline text (paragraph,  which Markdown leaves alone and browsers show as the
+table cell, list item,   character. Returns ``Html``.
+heading, link label)
+Markdown paragraphs      ``paragraphs(value)``: blank lines separate paragraphs.
+Markup built from parts  ``Html("<b>{}</b>").format(data)``, ``Html(", ").join(items)``,
+                         ``Html(...) + data``: every argument that is not ``Html``
+                         is escaped with ``escape``. Build markup only this way;
+                         an f-string with data in it is a bug in review.
+External URL             ``external_url(value)``: an ``https://`` address of RFC 3986
+                         characters with a real host name, escaped for an
+                         attribute; ``None`` otherwise (show it as text instead).
+Site-relative URL        ``rel``/``href``/``link``: built from our own docs paths,
+                         percent-encoded (ids go through it too).
+JSON in a page           ``json_island(value)`` for ``<script type="application/json">``;
+                         for a JSON attribute use ``attr(json.dumps(...))``.
+JSON files (open data)   ``json_text(value)``: strings cleaned, UTF-8 safe.
+Front matter             ``front_matter(meta)``: a YAML-safe dump that is parsed back
+                         and compared; ``FrontMatterError`` if it does not round-trip.
+Plain text for YAML,     ``clean(value)`` (one line) / ``clean_lines(value)``: no
+JSON, tooltips           escaping, but no control characters either.
+=======================  ==========================================================
+
+Every function first removes what no page should carry: C0 controls (except
+tab and newline) and C1 controls, lone surrogates, non-characters such as
+U+FFFE, and bidirectional overrides and isolates. Each becomes U+FFFD, so
+the problem is visible rather than silently obeyed. The validator refuses
+these too; this is the second line of defence.
 """
 
 from __future__ import annotations
 
-import html
+import json
 import posixpath
 import re
+import urllib.parse
+from typing import Any
 
-# Characters Python-Markdown treats as markup anywhere in a line (plus '|'
-# for tables). Escaping them with a backslash makes them literal.
-_INLINE = re.compile(r"([\\`*_{}\[\]()|!])")
-# Characters that are markup only at the start of a paragraph.
-_LINE_START = re.compile(r"^(\s*)([-+#>=]|\d+[.)])")
+import yaml
+from markupsafe import Markup
 
+# ---- cleaning -------------------------------------------------------------------
 
-def md(text: object) -> str:
-    """Escape text for a Markdown paragraph or table cell (one line)."""
-    value = " ".join(str(text).split())
-    value = html.escape(value, quote=False)  # & < > become entities
-    value = _INLINE.sub(r"\\\1", value)
-    value = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
-                            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], value)
-    return value
+# C0 (but tab, LF, CR), DEL and C1, surrogates, non-characters, bidi embeddings,
+# overrides and isolates (U+202A-202E, U+2066-2069).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                     "\u202a-\u202e\u2066-\u2069]")
+REPLACEMENT = "\ufffd"
 
 
-def paragraphs(text: object) -> str:
-    """Escape multi-paragraph text: blank lines separate paragraphs."""
-    parts = re.split(r"\n\s*\n", str(text).strip())
-    return "\n\n".join(md(p) for p in parts if p.strip())
+def clean_lines(value: object) -> str:
+    """Text with unsafe characters replaced by U+FFFD; newlines kept (CRLF becomes LF)."""
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    # Non-BMP non-characters (U+1FFFE, ...) and astral private planes are harmless; only the listed ranges go.
+    return _UNSAFE.sub(REPLACEMENT, value)
 
 
-def html_text(text: object) -> str:
-    """Escape text for an HTML (or SVG) element body."""
-    return html.escape(" ".join(str(text).split()), quote=False)
+def clean(value: object) -> str:
+    """One line of plain text: ``clean_lines`` with every run of whitespace made one space."""
+    return " ".join(clean_lines(value).split())
 
 
-def attr(text: object) -> str:
-    """Escape text for an HTML attribute value in double quotes."""
-    return html.escape(" ".join(str(text).split()), quote=True)
+# ---- the safe-markup type ---------------------------------------------------------
+
+class Html(Markup):
+    """Markup that is safe in HTML and in Markdown source.
+
+    A ``markupsafe.Markup`` whose escaping is ``escape`` below: formatting,
+    joining, ``+`` and ``%`` escape every argument that is not already
+    ``Html``. Write constant markup as ``Html("...")``; never pass data to
+    ``Html(...)`` directly.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def escape(cls, s: Any) -> Html:  # noqa: D102 (markupsafe's hook, used by format/join/+)
+        if isinstance(s, Html):
+            return s
+        if hasattr(s, "__html__"):
+            raise TypeError(f"{type(s).__name__} is not macros.text.Html: escape it with macros.text, not markupsafe")
+        return _escape(s)
 
 
-def rel(from_src: str, to_src: str) -> str:
-    """Relative Markdown link from one docs file to another (both src paths)."""
+# HTML's five, plus every character Markdown (and its extensions here: tables,
+# attr_list, abbr, md_in_html) gives a meaning anywhere in a line.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
+_ENTITIES |= {c: f"&#{ord(c)};" for c in "\\`*_{}[]|"}
+_TABLE = str.maketrans(_ENTITIES)
+# Characters that are markup only at the start of a line: headings, lists,
+# quotes, setext rules, definition lists, admonitions, details, tabs, fences.
+_LINE_START = set("#-+=:~?!>")
+_NUMBERED = re.compile(r"^(\d+)([.)])")
+
+
+def _escape(value: object) -> Html:
+    text = clean(value).translate(_TABLE)
+    if text[:1] in _LINE_START:
+        text = f"&#{ord(text[0])};{text[1:]}"
+    else:
+        text = _NUMBERED.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text, count=1)
+    return Html(text)
+
+
+def escape(value: object) -> Html:
+    """Data text for HTML text, a double-quoted HTML attribute, or inline Markdown.
+
+    One line (whitespace collapsed), unsafe characters replaced, and
+    ``& < > " '`` plus Markdown's ``\\ ` * _ { } [ ] |`` (and a leading
+    ``# - + = : ~ ? ! >`` or ``1.``) written as character references: Markdown
+    passes them through untouched and the browser shows the character. So the
+    same value is safe inside raw HTML that Markdown re-parses (table cells,
+    inline tags) and as a Markdown link label. ``Html`` values pass unchanged.
+    """
+    return Html.escape(value)
+
+
+html_text = escape  # an element's text (HTML or SVG)
+attr = escape  # an attribute value in double quotes
+
+
+def paragraphs(value: object) -> Html:
+    """Multi-paragraph data text for Markdown: blank lines separate paragraphs."""
+    parts = re.split(r"\n[^\S\n]*\n", clean_lines(value).strip())
+    return Html("\n\n").join(escape(p) for p in parts if p.strip())
+
+
+# ---- URLs ----------------------------------------------------------------------------
+
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+")  # RFC 3986, less [ ] (IPv6 hosts are not needed)
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.IGNORECASE)
+
+
+def url_problem(value: object) -> str | None:
+    """None if value is a plain ``https://`` address we link to; else what is wrong with it."""
+    if not isinstance(value, str) or not value:
+        return "not a text value"
+    if not _URL_CHARS.fullmatch(value):
+        return "contains spaces, quotes, brackets or other characters that must be percent-encoded"
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
+        return "has a % that is not followed by two hex digits"
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        return f"does not parse: {exc}"
+    if parts.scheme != "https":
+        return "must start with https://"
+    host = parts.hostname or ""
+    if "." not in host or parts.username or parts.password or port is not None:
+        return "needs a host name with a dot and no user name, password or port"
+    if not all(_HOST_LABEL.fullmatch(label) for label in host.split(".")) or host.rsplit(".", 1)[-1].isdigit():
+        return f"'{host}' is not a valid host name"
+    return None
+
+
+def external_url(value: object) -> Html | None:
+    """An external link target escaped for an ``href``, or None when it is not a plain https address."""
+    return None if url_problem(value) else escape(value)
+
+
+def _path(path: str) -> Html:
+    """A site-relative path with anything but [A-Za-z0-9._~/-] percent-encoded."""
+    return Html(urllib.parse.quote(clean(path).encode("utf-8", "replace"), safe="/._~-"))
+
+
+def rel(from_src: str, to_src: str) -> Html:
+    """Relative Markdown link target from one docs file to another (both src paths)."""
     base = posixpath.dirname(from_src)
-    return posixpath.relpath(to_src, base or ".")
+    return _path(posixpath.relpath(to_src, base or "."))
 
 
-def link(from_src: str, to_src: str, label: object) -> str:
-    """A Markdown link with escaped label to another docs file."""
-    return f"[{md(label)}]({rel(from_src, to_src)})"
+def link(from_src: str, to_src: str, label: object) -> Html:
+    """A Markdown link with escaped label to another docs file (MkDocs checks and rewrites it)."""
+    return Html("[{}]({})").format(label, rel(from_src, to_src))
 
 
 def page_url(src_path: str, directory_urls: bool) -> str:
@@ -67,7 +196,7 @@ def page_url(src_path: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
-def href(from_src: str, to_src: str, directory_urls: bool) -> str:
+def href(from_src: str, to_src: str, directory_urls: bool) -> Html:
     """A relative URL for raw HTML (which MkDocs does not rewrite) between two docs files."""
     here = page_url(from_src, directory_urls)
     base = here if here.endswith("/") else posixpath.dirname(here)
@@ -75,4 +204,71 @@ def href(from_src: str, to_src: str, directory_urls: bool) -> str:
     result = posixpath.relpath(target or ".", base or ".")
     if (target == "" or target.endswith("/")) and not result.endswith("/"):
         result += "/"
-    return "./" if result in (".", "./", "./.") else result
+    return Html("./") if result in (".", "./", "./.") else _path(result)
+
+
+# ---- JSON ------------------------------------------------------------------------------
+
+def clean_data(value: Any) -> Any:
+    """A JSON-like value with every string (keys too) passed through ``clean_lines``."""
+    if isinstance(value, str):
+        return clean_lines(value)
+    if isinstance(value, dict):
+        return {clean_lines(k) if isinstance(k, str) else k: clean_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_data(v) for v in value]
+    return value
+
+
+def json_text(value: Any, **dumps_args: Any) -> str:
+    """JSON text for a file: strings cleaned (so it always encodes as UTF-8), non-ASCII kept."""
+    return json.dumps(clean_data(value), ensure_ascii=False, **dumps_args)
+
+
+def json_island(value: Any) -> Html:
+    """JSON for the body of ``<script type="application/json">``: no ``</script>``, ``<!--`` or ``]]>`` can form."""
+    text = json_text(value, sort_keys=True, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return Html(text)
+
+
+# ---- front matter ----------------------------------------------------------------------
+
+class FrontMatterError(ValueError):
+    """A generated page's front matter would not read back as written."""
+
+
+# The same pattern MkDocs uses (mkdocs.utils.meta.YAML_RE).
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
+
+
+def front_matter(meta: dict[str, object]) -> str:
+    """YAML front matter for a generated page, values cleaned to one line.
+
+    Raises FrontMatterError unless it parses back to exactly ``meta``
+    (as cleaned); ``read_front_matter`` gives what a page's says.
+    """
+    clean_meta = cleaned_meta(meta)
+    dumped = yaml.safe_dump(clean_meta, allow_unicode=True, sort_keys=False, default_flow_style=False, width=float("inf"))
+    page = f"---\n{dumped}---\n\n"
+    if read_front_matter(page) != clean_meta:
+        raise FrontMatterError(f"front matter does not read back as written: {clean_meta!r}")
+    return page
+
+
+def cleaned_meta(meta: dict[str, object]) -> dict[str, object]:
+    """Front matter values as ``front_matter`` writes them: booleans kept, the rest ``clean`` text."""
+    return {clean(k): v if isinstance(v, bool) else clean(v) for k, v in meta.items()}
+
+
+def read_front_matter(page: str) -> dict | None:
+    """The front matter of a Markdown page as MkDocs reads it, or None if it has none."""
+    found = _FRONT_MATTER.match(page)
+    if not found:
+        return None
+    try:
+        meta = yaml.safe_load(found.group(1))
+    except yaml.YAMLError:
+        return None
+    return meta if isinstance(meta, dict) else None

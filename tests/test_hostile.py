@@ -1,0 +1,516 @@
+"""Hostile data: every string an attacker might write, in every text field, is refused or inert.
+
+For each corpus string S, S goes into every text-bearing field of a small
+fixture site (two causes and a few records of every other kind, cut from
+data/). The validator then either refuses a field, with a message naming its
+file, or the site builds with ``mkdocs build --strict`` into pages that are
+inert: per page, every (tag, attribute name) pair already occurs on the same
+page of the clean build, no ``on*`` handler or ``http-equiv``, no link or
+image to a host the clean page does not link, no ``javascript:`` URL; and the
+JSON API and search index parse. One build per corpus string (S in all the
+fields the validator accepts), run two at a time, keeps this fast enough for
+every CI run. Figures are printed at the end (``pytest -s``) and asserted.
+
+TRIAGE: the flowchart's tree (data/triage.yaml, macros/triage_page.py) is
+being rewritten; the fixture carries a minimal tree that is NOT attacked.
+Fill in ``triage_text_fields`` to attack it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from htmldom import parse
+
+from macros import model, schemas, validate, yamlload
+
+CORPUS = [
+    # Known attacks from issue 10.
+    "0;url=https://evil.example/\" http-equiv=\"refresh",
+    "https://www.nice.org.uk/[x](https://evil.example/a)",
+    "https://www.nice.org.uk/<em style=\"position:fixed;inset:0\">",
+    "Fall [x](https://evil.example){: style=\"position:fixed;inset:0\"}",
+    "left | right | split",
+    "Name\x85with a C1 next line",
+    "NUL\x00byte",
+    "lone \ud800 surrogate",
+    # Usual XSS.
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "javascript:alert(1)",
+    "[click](javascript:alert(1))",
+    "\" onmouseover=\"alert(1)",
+    "' onmouseover='alert(1)",
+    "</script><script>alert(1)</script>",
+    "<!-- comment --> after",
+    "<![CDATA[ x ]]>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&#x3C;img src=x onerror=alert(1)&#x3E;",
+    "<a href=\"https://evil.example/\">x</a>",
+    "<iframe src=\"https://evil.example/\"></iframe>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">",
+    # Templates.
+    "{{ 7*7 }}",
+    "{% for x in range(3) %}x{% endfor %}",
+    "{# comment #}",
+    # Markdown.
+    "![img](https://evil.example/x.png)",
+    "<https://evil.example/>",
+    "[ref]: https://evil.example/",
+    "[x][ref]\n\n[ref]: https://evil.example/",
+    "text {: onclick=\"alert(1)\" }",
+    "*[HTML]: Hyper Text",
+    "# heading",
+    "- item",
+    "1. item",
+    "!!! warning \"x\"",
+    "`code` and ```fence```",
+    "**bold** _it_ ~~del~~",
+    "line one\n\n<div markdown=\"1\">[x](https://evil.example/)</div>",
+    "back\\slash \\[x\\](https://evil.example/)",
+    # Unicode variants.
+    "＜script＞alert(1)＜/script＞",
+    "spoof \u202egnp.exe",
+    "zero\u200bwidth\u200d\ufeffjoin",
+    "isolate \u2066x\u2069 and \u2028 separator",
+    "\ufffe\uffff non-characters",
+]
+# Strings that reach <head>: a quote, an angle bracket and an ampersand.
+HEAD_CORPUS = "Head \" < & > ' test"
+
+KEEP = {
+    "causes": ["kidney-stones", "muscle-strain"],
+    "symptoms": ["pain-spreading-to-groin", "back-muscle-spasm", "backache", "uncontrolled-pain"],
+    "risk-factors": ["heavy-lifting-or-exercise", "known-kidney-stone"],
+    "treatments": ["nsaids", "heat"],
+    "anatomy": ["kidneys", "paraspinal-muscles"],
+}
+GLOSSARY_TERMS = 3
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+# ---- the fixture data -----------------------------------------------------------
+
+def _drop_missing_refs(schema_name: str, data: dict, kept: dict[str, set[str]]) -> None:
+    """Remove references (list items, or {id: ...} entries) to records not in the fixture."""
+    doomed = []
+    for path, ref_id, target in schemas.references(schema_name, data):
+        if target in kept and ref_id not in kept[target]:
+            if isinstance(path[-1], int):
+                doomed.append(path)
+            elif path[-1] == "id" and isinstance(path[-2], int):
+                doomed.append(path[:-1])
+    for path in sorted(set(doomed), reverse=True):
+        parent = data
+        for key in path[:-1]:
+            parent = parent[key]
+        del parent[path[-1]]
+    if schema_name == "treatment":
+        data["evidence"] = [ev for ev in data["evidence"] if ev["causes"]]
+
+
+def _read(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def mini_records() -> dict[str, dict[str, dict]]:
+    """kind -> id -> data, for a small dataset that validates: KEEP plus the sources they cite."""
+    kept = {kind: set(ids) for kind, ids in KEEP.items()}
+    kept["findings"] = kept["symptoms"] | kept["risk-factors"]
+    out: dict[str, dict[str, dict]] = {kind: {} for kind in model.KINDS}
+    for kind, ids in KEEP.items():
+        for rid in ids:
+            out[kind][rid] = _read(ROOT / "data" / kind / f"{rid}.yaml")
+    glossary = _read(ROOT / "data" / "glossary.yaml")
+    glossary["terms"] = glossary["terms"][:GLOSSARY_TERMS]
+    triage = minimal_triage()
+    cited: set[str] = set()
+    all_docs = [(model.KINDS[k][0], d) for k in out for d in out[k].values()] + [("glossary", glossary), ("triage", triage)]
+    # Few sources: the first of every source list (so none becomes empty).
+    firsts: set[str] = set()
+    for schema_name, data in all_docs:
+        _drop_missing_refs(schema_name, data, kept)  # references to other kinds
+        firsts |= {i for path, i, target in schemas.references(schema_name, data) if target == "sources" and path[-1] == 0}
+    kept["sources"] = firsts
+    for schema_name, data in all_docs:
+        _drop_missing_refs(schema_name, data, kept)
+        cited |= {i for _, i, target in schemas.references(schema_name, data) if target == "sources"}
+    for sid in sorted(cited):
+        out["sources"][sid] = _read(ROOT / "data" / "sources" / f"{sid}.yaml")
+    out["_single"] = {"glossary": glossary, "triage": triage}
+    return out
+
+
+def minimal_triage() -> dict:
+    """TODO(triage): a two-outcome tree in today's format; replace when data/triage.yaml's new format lands."""
+    real = _read(ROOT / "data" / "triage.yaml")
+    source = real["sources"][0]
+    return {
+        "start": "q-emergency",
+        "nodes": {
+            "q-emergency": {"question": "Is the pain too bad to control?", "any_of": ["uncontrolled-pain"],
+                            "yes": "out-emergency", "no": "out-self-care"},
+            "out-emergency": {"tier": "emergency", "title": "Get emergency help now", "advice": "Call for help.",
+                              "causes": ["kidney-stones"]},
+            "out-self-care": {"tier": "self-care", "title": "Look after it at home", "advice": "Keep moving.",
+                              "causes": ["muscle-strain"]},
+        },
+        "scenarios": [{"findings": ["uncontrolled-pain"], "expect": "emergency", "why": "Pain out of control.", "sources": [source]}],
+        "sources": [source],
+        "last_reviewed": real["last_reviewed"],
+    }
+
+
+def write_data(records: dict, data_dir: Path) -> None:
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    shutil.copytree(ROOT / "data" / "schemas", data_dir / "schemas")
+    for kind in model.KINDS:
+        (data_dir / kind).mkdir()
+        for rid, data in records[kind].items():
+            (data_dir / kind / f"{rid}.yaml").write_text(yaml.safe_dump(data, allow_unicode=False, sort_keys=False), encoding="utf-8")
+    for name, data in records["_single"].items():
+        (data_dir / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=False, sort_keys=False), encoding="utf-8")
+
+
+# ---- which fields carry text ---------------------------------------------------------
+
+def _resolve(node: dict, base: str) -> tuple[dict, str]:
+    while isinstance(node, dict) and "$ref" in node:
+        fname, _, pointer = node["$ref"].partition("#")
+        base = fname or base
+        node = schemas._resolve(node["$ref"], base)
+    return node, base
+
+
+def _text_paths(node: dict, base: str, data, path: tuple):
+    """Paths of string values whose schema is free text (no enum, const, pattern or x-ref), plus url fields."""
+    node, base = _resolve(node, base)
+    if not isinstance(node, dict):
+        return
+    if isinstance(data, str):
+        free = not any(k in node for k in ("enum", "const", "oneOf", "x-ref", "format")) and (
+            "pattern" not in node or path[-1] == "url")
+        if free:
+            yield path
+        return
+    if isinstance(data, dict):
+        props = node.get("properties", {})
+        for key, value in data.items():
+            if key in props:
+                yield from _text_paths(props[key], base, value, path + (key,))
+    elif isinstance(data, list) and isinstance(node.get("items"), dict) and data:
+        # Only the first item of a list: equal items would be refused as repeats, not for their text.
+        yield from _text_paths(node["items"], base, data[0], path + (0,))
+
+
+def text_fields(records: dict) -> list[tuple[str, str, tuple]]:
+    """(kind, id, path) for every text-bearing field of every record, the glossary's first term, and triage (TODO)."""
+    fields = []
+    for kind in model.KINDS:
+        for rid, data in records[kind].items():
+            schema_name = model.KINDS[kind][0]
+            fields += [(kind, rid, p) for p in _text_paths(schemas.schema(schema_name), f"{schema_name}.schema.json", data, ())]
+    glossary = records["_single"]["glossary"]
+    fields += [("glossary", "glossary", p) for p in _text_paths(schemas.schema("glossary"), "glossary.schema.json", glossary, ())
+               if p[:2] == ("terms", 0)]
+    fields += triage_text_fields(records["_single"]["triage"])
+    return fields
+
+
+def triage_text_fields(tree: dict) -> list[tuple[str, str, tuple]]:
+    """TODO(triage): return ("triage", "triage", path) for the tree's text fields once the rewrite lands."""
+    return []
+
+
+def _set(records: dict, field: tuple[str, str, tuple], value: str) -> None:
+    kind, rid, path = field
+    node = records["_single"][rid] if kind in ("glossary", "triage") else records[kind][rid]
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def _file_of(field) -> str:
+    kind, rid, _ = field
+    return f"data/{rid}.yaml" if kind in ("glossary", "triage") else f"data/{kind}/{rid}.yaml"
+
+
+# ---- refusal -------------------------------------------------------------------------
+
+def refused_fields(data_dir: Path, fields: list) -> tuple[set, list[str]]:
+    """Fields the validator refuses (named by file and field), and its report lines."""
+    problems = validate.check(model.load(data_dir))
+    refused = set()
+    for p in problems:
+        hits = [f for f in fields if _file_of(f) == p.file and (yamlload.dotted(f[2]) + ".").startswith(p.field + ".")]
+        if not hits:  # a problem about the whole file: every hostile field in it
+            hits = [f for f in fields if _file_of(f) == p.file]
+        assert hits, f"the validator refused something that is not a hostile field: {p}"
+        refused |= set(hits)
+    return refused, [str(p) for p in problems]
+
+
+def cli_refuses(data_dir: Path) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = validate.main([str(data_dir)])
+    assert code == 1, out.getvalue()
+    return out.getvalue()
+
+
+# ---- the built pages ---------------------------------------------------------------------
+
+def make_site(root: Path) -> None:
+    """A project folder around root/data: the real config, docs, overrides and code (linked)."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("docs", "overrides", "macros"):
+        if not (root / name).exists():
+            (root / name).symlink_to(ROOT / name, target_is_directory=True)
+
+
+def build(root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("OFFLINE", None)
+    env.pop("SITE_URL", None)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(root / "mkdocs.yml"),
+                           "--site-dir", str(root / "site")], cwd=root, env=env, capture_output=True, text=True)
+
+
+URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "background"}
+
+
+def page_facts(html: str) -> tuple[set, set, list[str]]:
+    """(tag, attribute) pairs, external hosts linked or loaded, and outright problems on one page."""
+    pairs, hosts, problems = set(), set(), []
+    for node in parse(html).iter():
+        pairs.add((node.tag, None))
+        for name, value in node.attrs.items():
+            pairs.add((node.tag, name))
+            if name.startswith("on") or name == "http-equiv" and node.tag == "meta" and "refresh" in value.lower():
+                problems.append(f"<{node.tag} {name}={value!r}>")
+            if name in URL_ATTRS:
+                for url in (value.split(",") if name == "srcset" else [value]):
+                    url = url.strip().split(" ")[0]
+                    scheme = urllib.parse.urlsplit(url).scheme.lower() if url else ""
+                    if scheme not in ("", "https", "http", "mailto"):
+                        problems.append(f"<{node.tag} {name}={value!r}>: {scheme}: URL")
+                    if url.startswith("//") or scheme in ("http", "https"):
+                        hosts.add((node.tag, name, urllib.parse.urlsplit(url).hostname))
+    return pairs, hosts, problems
+
+
+def site_facts(site: Path) -> dict[str, tuple[set, set, list[str]]]:
+    return {p.relative_to(site).as_posix(): page_facts(p.read_text(encoding="utf-8")) for p in sorted(site.rglob("*.html"))}
+
+
+def differences(clean: dict, hostile: dict) -> list[str]:
+    """What the hostile build has that the clean one does not, page by page."""
+    out = []
+    if set(clean) != set(hostile):
+        out.append(f"pages differ: {sorted(set(clean) ^ set(hostile))[:10]}")
+    for page, (pairs, hosts, problems) in hostile.items():
+        if page not in clean:
+            continue
+        clean_pairs, clean_hosts, _ = clean[page]
+        out += [f"{page}: new <{t} {a or ''}>" for t, a in sorted(pairs - clean_pairs, key=str)]
+        out += [f"{page}: new external {h}" for h in sorted(hosts - clean_hosts, key=str)]
+        out += [f"{page}: {p}" for p in problems]
+    return out
+
+
+def json_problems(site: Path) -> list[str]:
+    out = []
+    for path in [*sorted((site / "api").glob("*.json")), site / "search" / "search_index.json"]:
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            out.append(f"{path.name}: {exc}")
+    return out
+
+
+# ---- the tests ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory):
+    """The clean fixture site: records, text fields, and the facts of its pages."""
+    root = tmp_path_factory.mktemp("hostile") / "clean"
+    records = mini_records()
+    make_site(root)
+    write_data(records, root / "data")
+    assert validate.main([str(root / "data")]) == 0, "the fixture data must validate"
+    result = build(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr, result.stderr
+    return {"root": root, "records": records, "fields": text_fields(records), "facts": site_facts(root / "site")}
+
+
+def test_fixture_covers_every_kind(mini):
+    kinds = {f[0] for f in mini["fields"]}
+    assert kinds >= set(model.KINDS) | {"glossary"}, kinds
+    assert any(f[2] == ("url",) for f in mini["fields"]), "a source url is attacked"
+    assert len(mini["fields"]) > 60
+
+
+def test_comparison_catches_an_injected_tag_and_attribute(mini):
+    """Negative control: the checks flag markup added to a clean page."""
+    page = mini["root"] / "site" / "compare" / "kidney-or-back" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    clean = {"p": page_facts(html)}
+    cell = html.index("<td>") + 4
+    for injected, expected in [
+        ('<img src="https://evil.example/x.png">', "new external"),
+        ('<marquee>x</marquee>', "new <marquee"),
+        ('<a href="javascript:alert(1)">x</a>', "javascript: URL"),
+        ('<span onmouseover="alert(1)">x</span>', "onmouseover"),
+        ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', "http-equiv"),
+    ]:
+        found = differences(clean, {"p": page_facts(html[:cell] + injected + html[cell:])})
+        assert any(expected in d for d in found), (injected, found)
+    assert differences(clean, {"p": page_facts(html)}) == []
+
+
+def test_head_escapes_quote_angle_and_ampersand(mini, tmp_path):
+    """Every field that reaches <head> (name -> title, summary/description/used_for -> description) keeps " < & as text."""
+    records = copy.deepcopy(mini["records"])
+    for field in mini["fields"]:
+        if field[2] in (("name",), ("title",), ("summary",), ("description",), ("used_for",)):
+            _set(records, field, HEAD_CORPUS)
+    root = tmp_path / "head"
+    make_site(root)
+    write_data(records, root / "data")
+    refused, report = refused_fields(root / "data", mini["fields"])
+    assert not refused, report
+    result = build(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    checked = 0
+    for kind in model.KINDS:
+        for rid in records[kind]:
+            head = parse((root / "site" / kind / rid / "index.html").read_text(encoding="utf-8")).find("head")
+            title = head.find("title").text()
+            description = head.find("meta", name="description").attrs["content"]
+            assert title.startswith(HEAD_CORPUS), title
+            assert description.startswith(HEAD_CORPUS.rstrip()), description
+            assert {n.tag for n in head.iter()} <= {t for t, _ in mini["facts"][f"{kind}/{rid}/index.html"][0]}
+            checked += 1
+    assert differences(mini["facts"], site_facts(root / "site")) == []
+    assert checked == sum(len(records[k]) for k in model.KINDS)
+
+
+def test_hostile_strings_are_refused_or_inert(mini, tmp_path):
+    fields = mini["fields"]
+    started = time.monotonic()
+    jobs = []
+    tally = {"tried": 0, "refused": 0, "inert": 0}
+    for n, value in enumerate(CORPUS):
+        records = copy.deepcopy(mini["records"])
+        for field in fields:
+            _set(records, field, value)
+        root = tmp_path / f"case-{n}"
+        make_site(root)
+        write_data(records, root / "data")
+        refused, report = refused_fields(root / "data", fields)
+        if refused:
+            text = cli_refuses(root / "data")
+            for f in refused:
+                assert _file_of(f) in text, f"{value!r}: refusal does not name {_file_of(f)}"
+            for f in fields:  # build with the string in every field the validator accepts
+                if f in refused:
+                    _set(records, f, _get(mini["records"], f))
+            write_data(records, root / "data")
+            again, report = refused_fields(root / "data", fields)
+            assert not again, f"{value!r}: still refused after taking out the refused fields:\n" + "\n".join(report)
+        tally["tried"] += len(fields)
+        tally["refused"] += len(refused)
+        jobs.append((value, root, len(fields) - len(refused)))
+
+    def run(job):
+        value, root, accepted = job
+        if not accepted:
+            return value, 0, []
+        result = build(root)
+        if result.returncode:
+            return value, accepted, [f"build failed:\n{result.stderr[-2000:]}"]
+        site = root / "site"
+        found = differences(mini["facts"], site_facts(site)) + json_problems(site)
+        shutil.rmtree(site)
+        return value, accepted, found
+
+    failures = []
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for value, accepted, found in pool.map(run, jobs):
+            if found:
+                failures.append(f"{value!r}:\n  " + "\n  ".join(found[:15]))
+            else:
+                tally["inert"] += accepted
+    elapsed = time.monotonic() - started
+    print(f"\nhostile corpus: {len(CORPUS)} strings x {len(fields)} fields = {tally['tried']} cases; "
+          f"{tally['refused']} refused, {tally['inert']} built inert; {elapsed:.0f} s")
+    assert not failures, "\n".join(failures)
+    assert tally["refused"] + tally["inert"] == tally["tried"]
+
+
+def _get(records: dict, field) -> object:
+    kind, rid, path = field
+    node = records["_single"][rid] if kind in ("glossary", "triage") else records[kind][rid]
+    for key in path:
+        node = node[key]
+    return node
+
+
+def test_output_escaping_alone_makes_known_attacks_inert():
+    """Defence in depth without the validator: the page builders on a dataset holding the issue's attacks."""
+    from macros import compare, render, text
+
+    ds = validate.load_valid(ROOT / "data")
+    ds = copy.deepcopy(ds)
+    rf = ds.get("risk-factors", "heavy-lifting-or-exercise")
+    rf.data["name"] = 'Fall [x](https://evil.example){: style="position:fixed;inset:0"} | split \x85 \x00 \ud800'
+    source = next(s for s in ds.kind("sources").values() if s.get("url"))
+    source.data["url"] = "https://www.nice.org.uk/[x](https://evil.example/a)<em style=\"position:fixed\">"
+    import markdown
+
+    exts = ["tables", "md_in_html", "attr_list", "admonition", "abbr", "def_list"]
+    for page in (compare.kidney_or_back(ds, "compare/kidney-or-back.md"), render.risk_factor_page(ds, rf).split("---\n", 2)[2],
+                 render.source_page(ds, source).split("---\n", 2)[2]):
+        html = markdown.markdown(str(page), extensions=exts)
+        tags = re.sub(r">[^<]*<", "><", html)  # the markup without its text
+        assert "evil.example" not in tags and "style=" not in tags and "<em" not in tags, "an evil link or element was made"
+        assert "\x85" not in html and "\x00" not in html and "\ud800" not in html
+    assert text.read_front_matter(text.front_matter({"title": rf.title})) == {"title": text.clean(rf.title)}
+    assert text.read_front_matter(render.risk_factor_page(ds, rf))["render_macros"] is False
+
+
+def test_front_matter_that_does_not_read_back_stops_the_build(monkeypatch):
+    """The generator refuses front matter MkDocs would read differently (a lost render_macros: false)."""
+    from mkdocs.exceptions import PluginError
+
+    from macros import hooks, text
+
+    meta = {"render_macros": False, "title": "Name\x85with NEL"}
+    page = text.front_matter(meta)
+    assert hooks.checked("causes/x.md", page, meta) == page
+    broken = '---\nrender_macros: false\ntitle: "Name\x85render_macros: true"\n---\n'
+    with pytest.raises(PluginError, match="causes/x.md: its front matter reads back as"):
+        hooks.checked("causes/x.md", broken, meta)
+    monkeypatch.setattr(text, "read_front_matter", lambda page: {})
+    with pytest.raises(text.FrontMatterError):
+        text.front_matter({"title": "x"})
