@@ -8,7 +8,7 @@ take no data text from the page, only the page's own path for links.
 
 from __future__ import annotations
 
-from . import compare, pictures, site, triage_page
+from . import compare, pictures, render, site, triage_page
 
 
 def define_env(env):
@@ -36,8 +36,7 @@ def define_env(env):
         "triage_steps": lambda: triage_page.steps(site.current(), page_src(), dirs()),
         "triage_combinations": lambda tier="emergency": triage_page.combinations_list(site.current(), tier),
         "triage_overview": lambda: triage_page.overview(site.current(), page_src(), dirs()),
-        # Tap-to-call links; the numbers are the emergencyNumber vocabulary.
-        "emergency_numbers": lambda: ", ".join(f"[{n['number']}]({n['tel']}) ({n['where']})" for n in triage_page.emergency_numbers()),
+        "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links
         "counts": lambda: {k: len(v) for k, v in site.current().records.items()},
     }
     for name, func in macros.items():

@@ -21,7 +21,16 @@ from .text import Html, escape, external_url, front_matter, link, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
 FLOWCHART_PAGE = "flowchart.md"
-EMERGENCY_NUMBERS = "999 in the UK, 911 in the US and Canada, 112 in the EU, 000 in Australia"
+
+
+def emergency_numbers() -> list[dict]:
+    """The emergency numbers (vocabulary emergencyNumber), each with its tel: link."""
+    return [{"number": t.id, "where": t.title, "tel": "tel:" + t.id} for t in vocab.get("emergencyNumber").terms]
+
+
+def emergency_numbers_md() -> Html:
+    """The emergency numbers as tap-to-call Markdown links: 999 (UK), 911 (US and Canada), ..."""
+    return Html(", ").join(Html("[{}]({}) ({})").format(n["number"], n["tel"], n["where"]) for n in emergency_numbers())
 NL = Html("\n")
 
 
@@ -89,7 +98,7 @@ def care_card(tier: str, heading: object, items: list[Html], page: str, note: Ht
     if note:
         body += [note, Html("")]
     if tier == "emergency":
-        body += [Html("Call your local emergency number ({}) or go to the nearest emergency department.").format(EMERGENCY_NUMBERS), Html("")]
+        body += [Html("Call your local emergency number ({}) or go to the nearest emergency department.").format(emergency_numbers_md()), Html("")]
     body += [Html("{} · {}").format(link(page, EMERGENCY_PAGE, "All emergency signs"), link(page, FLOWCHART_PAGE, "Check your symptoms step by step")),
              Html(""), Html("</div>"), Html("")]
     return NL.join(body)

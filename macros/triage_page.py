@@ -4,29 +4,32 @@
   flowchart.js) fills, with the first question already drawn and the tree as
   JSON in its ``data-tree`` attribute, every link already resolved. The script
   only ever sets textContent from it.
-* ``steps``: the whole tree as nested "If yes... / If no..." lists, readable
-  and printable without JavaScript.
-* ``overview``: an SVG diagram of the tree drawn at build time.
+* ``steps``: every question and outcome once, as numbered "If yes, go to
+  question N" steps (a paper flowchart), readable and printable without
+  JavaScript.
+* ``overview``: an SVG diagram of the if_no spine drawn at build time.
+* ``combinations_list``: the combination rules of one tier, for the emergency page.
 
 These write raw HTML (MkDocs does not rewrite links inside it), so links are
-computed with ``macros.text.href`` for the build's URL style.
+computed with ``macros.text.href`` for the build's URL style. Markup is built
+only with ``macros.text.Html`` (``Html(...).format(data)``), which escapes
+every piece of data text for HTML and Markdown alike.
 """
 
 from __future__ import annotations
 
-import html
 import json
 
 from . import vocab
 from .model import Dataset
-from .render import src
-from .text import attr, href, html_text, page_url
+from .render import emergency_numbers, src
+from .text import Html, attr, clean_data, href, page_url
 from .triage import is_outcome, nodes
 
 
 def _finding_link(ds: Dataset, fid: str, page: str, dirs: bool) -> dict:
     rec = ds.finding(fid)
-    return {"id": fid, "name": rec.title, "url": href(page, src(rec.kind, fid), dirs)}
+    return {"id": fid, "name": rec.title, "url": str(href(page, src(rec.kind, fid), dirs))}
 
 
 def questions_ahead(graph: dict, name: str) -> int:
@@ -38,17 +41,12 @@ def questions_ahead(graph: dict, name: str) -> int:
     return count
 
 
-def emergency_numbers() -> list[dict]:
-    """The emergency numbers (vocabulary emergencyNumber), each with its tel: link."""
-    return [{"number": t.id, "where": t.title, "tel": "tel:" + t.id} for t in vocab.get("emergencyNumber").terms]
-
-
 def tree_json(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> dict:
     tree = ds.triage
     graph = nodes(tree)
     tiers = vocab.tiers()
     out: dict = {"start": tree["start"], "nodes": {}, "tiers": {}, "emergencyNumbers": emergency_numbers(),
-                 "emergencyUrl": href(page, "emergency.md", dirs),
+                 "emergencyUrl": str(href(page, "emergency.md", dirs)),
                  # The printed summary names the page it came from; without a site_url the page's own address is used.
                  "pageUrl": (site_url.rstrip("/") + "/" + page_url(page, dirs)) if site_url else ""}
     for t in tiers.terms:
@@ -58,7 +56,7 @@ def tree_json(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> dict:
             out["nodes"][name] = {
                 "tier": node["tier"], "title": node["title"], "advice": " ".join(node["advice"].split()),
                 "watchFor": " ".join(node.get("watch_for", "").split()),
-                "causes": [{"id": c, "name": ds.get("causes", c).title, "url": href(page, src("causes", c), dirs)} for c in node["causes"]],
+                "causes": [{"id": c, "name": ds.get("causes", c).title, "url": str(href(page, src("causes", c), dirs))} for c in node["causes"]],
             }
         else:
             out["nodes"][name] = {
@@ -69,50 +67,52 @@ def tree_json(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> dict:
     return out
 
 
-def tree_attribute(data: dict) -> str:
-    """The tree as JSON in an HTML attribute value (escaped for a double-quoted attribute).
+def tree_attribute(data: dict) -> Html:
+    """The tree as JSON in an HTML attribute value (strings cleaned, escaped for a double-quoted attribute).
 
     An attribute, not a <script type="application/json"> island: Material's
     instant navigation re-creates every inline <script> in the new page as
     JavaScript, so a JSON island throws a SyntaxError and stops document$.
     """
-    return html.escape(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), quote=True)
+    return attr(json.dumps(clean_data(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
-def question_html(tree: dict, name: str, number: int) -> str:
+def question_html(tree: dict, name: str, number: int) -> Html:
     """One question as the stepper draws it (flowchart.js builds the same markup)."""
     node = tree["nodes"][name]
     about = number - 1 + node["ahead"]
-    helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node["help"] else ""
-    checklist = ""
+    helptext = Html('<p class="triage-help">{}</p>').format(node["help"]) if node["help"] else Html()
+    checklist = Html()
     if len(node["findings"]) > 1:
-        items = "".join(f'<li><a href="{attr(f["url"])}" target="_blank" rel="noopener">{html_text(f["name"])}</a></li>'
-                        for f in node["findings"])
-        checklist = f'<p class="triage-counts">Answer Yes if any of these apply:</p><ul class="triage-finding-list">{items}</ul>'
-    return (f'<fieldset data-node-id="{attr(name)}" class="triage-question"><legend>'
-            f'<span class="triage-progress">Question {number} of about {about}</span>'
-            f'<span tabindex="-1" class="triage-legend-text">{html_text(node["question"])}</span></legend>'
-            f'{helptext}{checklist}<div class="triage-buttons">'
-            '<button type="button" class="triage-yes" disabled>Yes</button>'
-            '<button type="button" class="triage-no" disabled>No</button></div></fieldset>')
+        items = Html().join(Html('<li><a href="{}" target="_blank" rel="noopener">{}</a></li>').format(f["url"], f["name"])
+                            for f in node["findings"])
+        checklist = Html('<p class="triage-counts">Answer Yes if any of these apply:</p><ul class="triage-finding-list">{}</ul>').format(items)
+    return Html('<fieldset data-node-id="{}" class="triage-question"><legend>'
+                '<span class="triage-progress">Question {} of about {}</span>'
+                '<span tabindex="-1" class="triage-legend-text">{}</span></legend>'
+                '{}{}<div class="triage-buttons">'
+                '<button type="button" class="triage-yes" disabled>Yes</button>'
+                '<button type="button" class="triage-no" disabled>No</button></div></fieldset>').format(
+        name, number, about, node["question"], helptext, checklist)
 
 
-def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> str:
+def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> Html:
     """The stepper: the first question already drawn (no layout shift), the tree in data-tree."""
     data = tree_json(ds, page, dirs, site_url)
-    return (
-        f'<div class="triage-stepper" id="triage-app" data-ready="false" data-tree="{tree_attribute(data)}">'
-        f'{question_html(data, data["start"], 1)}</div>\n'
+    return Html(
+        '<div class="triage-stepper" id="triage-app" data-ready="false" data-tree="{}">{}</div>\n'
         '<noscript><p class="triage-loading">The step-by-step check needs JavaScript. Without it, open '
         '"All the questions at once" below: start at question 1 and follow "If yes" or "If no".</p></noscript>\n'
-    )
+    ).format(tree_attribute(data), question_html(data, data["start"], 1))
 
 
-def combinations_list(ds: Dataset, tier: str) -> str:
+def combinations_list(ds: Dataset, tier: str) -> Html:
     """The flowchart's combination rules at exactly this tier, as a plain list (their `why`)."""
     rules = [r for r in ds.triage.get("combinations", []) if r["at_least"] == tier]
-    items = "".join(f"<li>{html_text(r['why'])}</li>" for r in rules)
-    return f'<ul class="triage-combinations">{items}</ul>\n' if items else ""
+    if not rules:
+        return Html()
+    items = Html().join(Html("<li>{}</li>").format(r["why"]) for r in rules)
+    return Html('<ul class="triage-combinations">{}</ul>\n').format(items)
 
 
 def step_order(tree: dict) -> list[str]:
@@ -137,7 +137,7 @@ def step_order(tree: dict) -> list[str]:
     return order
 
 
-def steps(ds: Dataset, page: str, dirs: bool) -> str:
+def steps(ds: Dataset, page: str, dirs: bool) -> Html:
     """The whole tree as numbered steps, each written once: "If yes, go to 12" (a paper flowchart).
 
     Readable and printable without JavaScript; every question and every
@@ -149,49 +149,46 @@ def steps(ds: Dataset, page: str, dirs: bool) -> str:
     tiers = vocab.tiers()
     order = step_order(tree)
     number = {name: i for i, name in enumerate(order, start=1)}
-    outcomes = [name for name in graph if is_outcome(graph[name])]
-    outcomes.sort(key=lambda n: tiers.rank(graph[n]["tier"]))
+    outcomes = sorted((name for name in graph if is_outcome(graph[name])), key=lambda n: tiers.rank(graph[n]["tier"]))
 
-    def target(name: str) -> str:
+    def target(name: str) -> Html:
         node = graph[name]
         if is_outcome(node):
-            return (f'<a href="#outcome-{attr(name)}">{html_text(tiers.title(node["tier"]))}: '
-                    f'{html_text(node["title"])}</a>')
-        return f'<a href="#step-{attr(name)}">go to question {number[name]}</a>'
+            return Html('<a href="#outcome-{}">{}: {}</a>').format(name, tiers.title(node["tier"]), node["title"])
+        return Html('<a href="#step-{}">go to question {}</a>').format(name, number[name])
 
     items = []
     for name in order:
         node = graph[name]
-        findings = ", ".join(f'<a href="{attr(f["url"])}">{html_text(f["name"])}</a>'
-                             for f in (_finding_link(ds, fid, page, dirs) for fid in node["any_of"]))
-        helptext = f'<p class="triage-help">{html_text(node["help"])}</p>' if node.get("help") else ""
-        items.append(f'<li id="step-{attr(name)}" class="triage-q" data-step-id="{attr(name)}">'
-                     f'<p><strong>{html_text(node["question"])}</strong></p>{helptext}'
-                     f'<p class="triage-findings">Yes if you have any of: {findings}</p>'
-                     f'<p class="triage-branch"><strong>If yes:</strong> {target(node["if_yes"])}. '
-                     f'<strong>If no:</strong> {target(node["if_no"])}.</p></li>')
+        findings = Html(", ").join(Html('<a href="{}">{}</a>').format(f["url"], f["name"])
+                                   for f in (_finding_link(ds, fid, page, dirs) for fid in node["any_of"]))
+        helptext = Html('<p class="triage-help">{}</p>').format(node["help"]) if node.get("help") else Html()
+        items.append(Html('<li id="step-{0}" class="triage-q" data-step-id="{0}"><p><strong>{1}</strong></p>{2}'
+                          '<p class="triage-findings">Yes if you have any of: {3}</p>'
+                          '<p class="triage-branch"><strong>If yes:</strong> {4}. <strong>If no:</strong> {5}.</p></li>').format(
+            name, node["question"], helptext, findings, target(node["if_yes"]), target(node["if_no"])))
 
     cards = []
     for name in outcomes:
         node = graph[name]
-        tier = tiers[node["tier"]]
-        causes = ", ".join(f'<a href="{attr(href(page, src("causes", c), dirs))}">{html_text(ds.get("causes", c).title)}</a>'
-                           for c in node["causes"])
-        related = f"<p>Possibly related (not a diagnosis): {causes}</p>" if causes else ""
-        watch = f'<p><strong>Get help faster if:</strong> {html_text(node["watch_for"])}</p>' if node.get("watch_for") else ""
-        cards.append(f'<div id="outcome-{attr(name)}" class="triage-outcome care-card care-card--{attr(node["tier"])}" '
-                     f'data-outcome-id="{attr(name)}" data-tier="{attr(node["tier"])}">'
-                     f'<p class="care-card__tier"><strong>{html_text(tier.title)}</strong></p>'
-                     f'<p><strong>{html_text(node["title"])}.</strong> {html_text(node["advice"])}</p>{watch}{related}</div>')
+        causes = Html(", ").join(Html('<a href="{}">{}</a>').format(href(page, src("causes", c), dirs), ds.get("causes", c).title)
+                                 for c in node["causes"])
+        related = Html("<p>Possibly related (not a diagnosis): {}</p>").format(causes) if node["causes"] else Html()
+        watch = Html("<p><strong>Get help faster if:</strong> {}</p>").format(node["watch_for"]) if node.get("watch_for") else Html()
+        cards.append(Html('<div id="outcome-{0}" class="triage-outcome care-card care-card--{1}" data-outcome-id="{0}" data-tier="{1}">'
+                          '<p class="care-card__tier"><strong>{2}</strong></p>'
+                          '<p><strong>{3}.</strong> {4}</p>{5}{6}</div>').format(
+            name, node["tier"], tiers.title(node["tier"]), node["title"], node["advice"], watch, related))
 
     # Collapsed by default (it is long on a phone); complete without JavaScript,
     # and opened for printing by flowchart.js and by the print stylesheet.
-    return ('<details class="triage-all"><summary>Show every question and answer</summary><div class="triage-tree">'
-            f'<ol class="triage-steps-list">{"".join(items)}</ol>'
-            f'<p><strong>Where the answers lead</strong>, most urgent first:</p>{"".join(cards)}</div></details>\n')
+    return Html('<details class="triage-all"><summary>Show every question and answer</summary><div class="triage-tree">'
+                '<ol class="triage-steps-list">{}</ol>'
+                '<p><strong>Where the answers lead</strong>, most urgent first:</p>{}</div></details>\n').format(
+        Html().join(items), Html().join(cards))
 
 
-def overview(ds: Dataset, page: str, dirs: bool) -> str:
+def overview(ds: Dataset, page: str, dirs: bool) -> Html:
     """An SVG overview of the if_no spine: each question down the page, its Yes to the right.
 
     A Yes box names the care levels its branch can reach, so the picture stays
@@ -224,31 +221,31 @@ def overview(ds: Dataset, page: str, dirs: bool) -> str:
     for row, name in enumerate(spine):
         node = graph[name]
         y = row * row_h
-        boxes.append(f'<g class="q-box" data-node="{attr(name)}"><rect x="0" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
-                     f'<text x="8" y="{y + 22}">{html_text(str(row + 1) + ". " + short(node.get("label") or node["question"]))}</text></g>')
+        boxes.append(Html('<g class="q-box" data-node="{}"><rect x="0" y="{}" width="{}" height="{}" rx="6"/>'
+                          '<text x="8" y="{}">{}</text></g>').format(
+            name, y, box_w, box_h, y + 22, f"{row + 1}. " + short(node.get("label") or node["question"])))
         reached = reachable(node["if_yes"])
         top = reached[0]
         label = " or ".join(tiers.title(t) for t in reached[:2]) + ("…" if len(reached) > 2 else "")
         x = box_w + gap
-        boxes.append(f'<g class="tier-box tier-box--{attr(top)}"><rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
-                     f'<text x="{x + 8}" y="{y + 22}">{html_text(short(label))}</text></g>')
-        lines.append(f'<path d="M{box_w} {y + box_h / 2} H{x}" class="edge"/>'
-                     f'<text x="{box_w + 4}" y="{y + box_h / 2 - 3}" class="edge-label">Yes</text>')
-        lines.append(f'<path d="M20 {y + box_h} V{y + row_h}" class="edge"/>'
-                     f'<text x="24" y="{y + box_h + 10}" class="edge-label">No</text>')
+        boxes.append(Html('<g class="tier-box tier-box--{}"><rect x="{}" y="{}" width="{}" height="{}" rx="6"/>'
+                          '<text x="{}" y="{}">{}</text></g>').format(top, x, y, box_w, box_h, x + 8, y + 22, short(label)))
+        lines.append(Html('<path d="M{} {} H{}" class="edge"/><text x="{}" y="{}" class="edge-label">Yes</text>').format(
+            box_w, y + box_h / 2, x, box_w + 4, y + box_h / 2 - 3))
+        lines.append(Html('<path d="M20 {} V{}" class="edge"/><text x="24" y="{}" class="edge-label">No</text>').format(
+            y + box_h, y + row_h, y + box_h + 10))
     last = graph[graph[spine[-1]]["if_no"]]
     y = len(spine) * row_h
-    boxes.append(f'<g class="tier-box tier-box--{attr(last["tier"])}"><rect x="0" y="{y}" width="{box_w}" height="{box_h}" rx="6"/>'
-                 f'<text x="8" y="{y + 22}">{html_text(tiers.title(last["tier"]))}</text></g>')
+    boxes.append(Html('<g class="tier-box tier-box--{}"><rect x="0" y="{}" width="{}" height="{}" rx="6"/>'
+                      '<text x="8" y="{}">{}</text></g>').format(last["tier"], y, box_w, box_h, y + 22, tiers.title(last["tier"])))
     width, height = 2 * box_w + gap, y + box_h
-    return (
-        f'<figure class="triage-overview"><svg viewBox="-4 -4 {width + 8} {height + 8}" role="img" aria-labelledby="tov-t tov-d">'
+    return Html(
+        '<figure class="triage-overview"><svg viewBox="-4 -4 {} {}" role="img" aria-labelledby="tov-t tov-d">'
         '<title id="tov-t">Overview of the step-by-step check</title>'
-        f'<desc id="tov-d">{len(spine)} questions down the page for a reader who answers No to each; a Yes leads right, '
+        '<desc id="tov-d">{} questions down the page for a reader who answers No to each; a Yes leads right, '
         'to follow-up questions that end at the care levels shown. Emergency questions come first.</desc>'
-        f"{''.join(lines)}{''.join(boxes)}</svg>"
-        '<figcaption>Down for No, right for Yes. Emergency questions come first.</figcaption></figure>\n'
-    )
+        '{}{}</svg><figcaption>Down for No, right for Yes. Emergency questions come first.</figcaption></figure>\n'
+    ).format(width + 8, height + 8, len(spine), Html().join(lines), Html().join(boxes))
 
 
 def _spine(tree: dict) -> set[str]:

@@ -11,9 +11,9 @@ JSON API and search index parse. One build per corpus string (S in all the
 fields the validator accepts), run two at a time, keeps this fast enough for
 every CI run. Figures are printed at the end (``pytest -s``) and asserted.
 
-TRIAGE: the flowchart's tree (data/triage.yaml, macros/triage_page.py) is
-being rewritten; the fixture carries a minimal tree that is NOT attacked.
-Fill in ``triage_text_fields`` to attack it too.
+The triage tree is a minimal tree in data/triage.yaml's format (two
+questions, two outcomes, a combination and a scenario); its text fields
+(``triage_text_fields``) are attacked like the records'.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def mini_records() -> dict[str, dict[str, dict]]:
             out[kind][rid] = _read(ROOT / "data" / kind / f"{rid}.yaml")
     glossary = _read(ROOT / "data" / "glossary.yaml")
     glossary["terms"] = glossary["terms"][:GLOSSARY_TERMS]
-    triage = minimal_triage()
+    triage = minimal_triage(out)
     cited: set[str] = set()
     all_docs = [(model.KINDS[k][0], d) for k in out for d in out[k].values()] + [("glossary", glossary), ("triage", triage)]
     # Few sources: the first of every source list (so none becomes empty).
@@ -157,21 +157,32 @@ def mini_records() -> dict[str, dict[str, dict]]:
     return out
 
 
-def minimal_triage() -> dict:
-    """TODO(triage): a two-outcome tree in today's format; replace when data/triage.yaml's new format lands."""
+def minimal_triage(records: dict) -> dict:
+    """A small tree in data/triage.yaml's format that the validator accepts for the mini dataset.
+
+    One question asks about every finding with an urgency (so every rule holds),
+    a second one about a finding without; outcomes, a combination and a
+    scenario carry the text fields the corpus attacks.
+    """
     real = _read(ROOT / "data" / "triage.yaml")
     source = real["sources"][0]
+    findings = {**records["symptoms"], **records["risk-factors"]}
+    urgent = sorted(f for f, d in findings.items() if d.get("urgency"))
+    calm = sorted(f for f, d in findings.items() if not d.get("urgency"))
+    assert urgent and calm, "the mini dataset needs findings with and without an urgency"
     return {
-        "start": "q-emergency",
+        "start": "q-signs",
         "nodes": {
-            "q-emergency": {"question": "Is the pain too bad to control?", "any_of": ["uncontrolled-pain"],
-                            "yes": "out-emergency", "no": "out-self-care"},
+            "q-signs": {"question": "Do you have any of these signs?", "help": "Tick through the list.", "label": "Signs?",
+                        "any_of": urgent, "if_yes": "out-emergency", "if_no": "q-other"},
+            "q-other": {"question": "Do you have this?", "any_of": calm[:1], "if_yes": "out-self-care", "if_no": "out-self-care"},
             "out-emergency": {"tier": "emergency", "title": "Get emergency help now", "advice": "Call for help.",
-                              "causes": ["kidney-stones"]},
+                              "watch_for": "Anything worse.", "causes": sorted(records["causes"])[:1]},
             "out-self-care": {"tier": "self-care", "title": "Look after it at home", "advice": "Keep moving.",
-                              "causes": ["muscle-strain"]},
+                              "causes": sorted(records["causes"])[:1]},
         },
-        "scenarios": [{"findings": ["uncontrolled-pain"], "expect": "emergency", "why": "Pain out of control.", "sources": [source]}],
+        "combinations": [{"together": [urgent[:1], calm[:1]], "at_least": "emergency", "why": "Both together.", "sources": [source]}],
+        "scenarios": [{"findings": calm[:1], "expect": "self-care", "why": "Nothing worrying.", "sources": [source]}],
         "sources": [source],
         "last_reviewed": real["last_reviewed"],
     }
@@ -222,7 +233,7 @@ def _text_paths(node: dict, base: str, data, path: tuple):
 
 
 def text_fields(records: dict) -> list[tuple[str, str, tuple]]:
-    """(kind, id, path) for every text-bearing field of every record, the glossary's first term, and triage (TODO)."""
+    """(kind, id, path) for every text-bearing field of every record, the glossary's first term, and the triage tree."""
     fields = []
     for kind in model.KINDS:
         for rid, data in records[kind].items():
@@ -236,8 +247,14 @@ def text_fields(records: dict) -> list[tuple[str, str, tuple]]:
 
 
 def triage_text_fields(tree: dict) -> list[tuple[str, str, tuple]]:
-    """TODO(triage): return ("triage", "triage", path) for the tree's text fields once the rewrite lands."""
-    return []
+    """("triage", "triage", path) for every text field of the minimal tree."""
+    fields = []
+    for name, node in tree["nodes"].items():
+        for key in ("question", "help", "label", "title", "advice", "watch_for"):
+            if key in node:
+                fields.append(("triage", "triage", ("nodes", name, key)))
+    fields += [("triage", "triage", ("combinations", 0, "why")), ("triage", "triage", ("scenarios", 0, "why"))]
+    return fields
 
 
 def _set(records: dict, field: tuple[str, str, tuple], value: str) -> None:

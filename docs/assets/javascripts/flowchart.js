@@ -27,6 +27,11 @@
     return node;
   }
 
+  /* Links from the data are site-relative (built by macros/text.py); refuse anything else. */
+  function safeHref(url) {
+    return /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(url) ? "#" : url;
+  }
+
   function button(label, cls, onClick) {
     var b = el("button", { type: "button", "class": cls }, label);
     b.addEventListener("click", onClick);
@@ -73,7 +78,7 @@
     var span = el("span", { "class": "triage-numbers" });
     tree.emergencyNumbers.forEach(function (n, i) {
       if (i) span.appendChild(document.createTextNode(", "));
-      span.appendChild(el("a", { href: n.tel, "class": "tel-link" }, n.number));
+      span.appendChild(el("a", { href: "tel:" + n.number.replace(/[^0-9+]/g, ""), "class": "tel-link" }, n.number));
       span.appendChild(document.createTextNode(" (" + n.where + ")"));
     });
     return span;
@@ -119,7 +124,7 @@
       var findings = el("ul", { "class": "triage-finding-list" });
       node.findings.forEach(function (f) {
         var li = el("li", {});
-        li.appendChild(el("a", { href: f.url, target: "_blank", rel: "noopener" }, f.name));
+        li.appendChild(el("a", { href: safeHref(f.url), target: "_blank", rel: "noopener" }, f.name));
         findings.appendChild(li);
       });
       fieldset.appendChild(findings);
@@ -148,14 +153,14 @@
     call.appendChild(el("strong", {}, node.tier === "emergency" ? "Emergency numbers (tap to call): " : "If things get worse, emergency numbers: "));
     call.appendChild(callLinks(tree));
     call.appendChild(document.createTextNode(". "));
-    call.appendChild(el("a", { href: tree.emergencyUrl }, "All emergency signs"));
+    call.appendChild(el("a", { href: safeHref(tree.emergencyUrl) }, "All emergency signs"));
     card.appendChild(call);
     if (node.causes.length) {
       card.appendChild(el("h3", {}, "Possibly related, to read about (not a diagnosis)"));
       var list = el("ul", {});
       node.causes.forEach(function (c) {
         var li = el("li", {});
-        li.appendChild(el("a", { href: c.url }, c.name));
+        li.appendChild(el("a", { href: safeHref(c.url) }, c.name));
         list.appendChild(li);
       });
       card.appendChild(list);
