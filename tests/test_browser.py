@@ -351,3 +351,15 @@ def test_emergency_outcomes_have_tap_to_call_numbers(page, site_url, dataset):
     assert site_url + "flowchart/#answers=" + answers_for(path) in printed
     assert any(m in printed for m in ("January", "February", "March", "April", "May", "June", "July", "August",
                                         "September", "October", "November", "December"))
+
+
+def test_flowchart_all_questions_collapsed_on_screen_complete_in_print(browser, site_url):
+    """Collapsed by default; printing the page, even without JavaScript, prints every question."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.goto(site_url + "flowchart/")
+    assert not pg.locator(".triage-tree").is_visible()
+    pg.emulate_media(media="print")
+    assert pg.locator(".triage-tree").is_visible()
+    assert pg.locator(".triage-tree [data-step-id]").last.is_visible()
+    context.close()
