@@ -36,23 +36,32 @@ def test_flowchart_every_path_matches_python_walker(page, site_url, dataset):
     page.locator("#triage-app[data-ready=true]").wait_for()
     seen: set[str] = set()
 
-    def current() -> tuple[str | None, str | None]:
-        return (page.locator("#triage-app [data-node-id]").get_attribute("data-node-id") if page.locator("#triage-app [data-node-id]").count() else None,
-                page.locator("#triage-app [data-tier]").get_attribute("data-tier") if page.locator("#triage-app [data-tier]").count() else None)
+    def current() -> tuple[str | None, str | None, str]:
+        # One round trip: the question shown, the outcome's tier, the fragment.
+        return tuple(page.evaluate("""() => {
+            const q = document.querySelector('#triage-app [data-node-id]');
+            const r = document.querySelector('#triage-app [data-tier]');
+            return [q && q.dataset.nodeId, r && r.dataset.tier, location.hash];
+        }"""))
+
+    buttons = {"Yes": page.locator("#triage-app button.triage-yes"), "No": page.locator("#triage-app button.triage-no"),
+               "Back": page.locator("#triage-app button.triage-back")}
+    assert page.get_by_role("button", name="Yes", exact=True).count() == 1  # the selectors are the named buttons
 
     def explore(answers: str, node: str) -> None:
-        shown, tier = current()
+        shown, tier, fragment = current()
         if triage.is_outcome(tree["nodes"][node]):
             assert shown is None and tier == tree["nodes"][node]["tier"], (answers, node, tier)
             assert answers in expected and expected[answers].outcome == node
+            assert fragment == "#answers=" + answers
             seen.add(answers)
             return
         assert shown == node, f"expected {node} after {answers!r}, the page shows {shown}"
-        assert page.evaluate("location.hash") == ("#answers=" + answers if answers else "")
+        assert fragment == ("#answers=" + answers if answers else "")
         for label, key, letter in (("Yes", "if_yes", "y"), ("No", "if_no", "n")):
-            page.get_by_role("button", name=label, exact=True).click()
+            buttons[label].click()
             explore(answers + letter, tree["nodes"][node][key])
-            page.get_by_role("button", name="Back", exact=True).click()
+            buttons["Back"].click()
 
     explore("", tree["start"])
     assert seen == set(expected), set(expected) - seen
