@@ -286,6 +286,18 @@ def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
             yield problem(rec, ("id",), "no treatment lists this cause; add it under evidence: causes: in a data/treatments/ record")
 
 
+def rule_headline_grade(ds: Dataset) -> Iterator[Problem]:
+    """A treatment's headline grade is one of its per-cause evidence grades, so the page cannot say
+    "not recommended" at the top and "consider" in the table below (or the reverse)."""
+    for rec in ds.kind("treatments").values():
+        grade = rec.get("grade")
+        found = [e.get("grade") for e in rec.get("evidence") or [] if isinstance(e, dict)]
+        if isinstance(grade, str) and found and grade not in found:
+            shown = ", ".join(dict.fromkeys(str(g) for g in found))
+            yield problem(rec, ("grade",), f"'{grade}' is not the grade of any entry under evidence: ({shown}); "
+                                           "make the headline agree with the evidence it summarises")
+
+
 def all_rules():
     from . import triage  # triage rules live with the tree walker
 
@@ -300,5 +312,6 @@ def all_rules():
         rule_real_dates,
         rule_no_repeats,
         rule_causes_treated,
+        rule_headline_grade,
         *triage.RULES,
     ]
