@@ -286,6 +286,47 @@ def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
             yield problem(rec, ("id",), "no treatment lists this cause; add it under evidence: causes: in a data/treatments/ record")
 
 
+def rule_headline_grade(ds: Dataset) -> Iterator[Problem]:
+    """A treatment's headline grade is one of its per-cause evidence grades, so the page cannot say
+    "not recommended" at the top and "consider" in the table below (or the reverse)."""
+    for rec in ds.kind("treatments").values():
+        grade = rec.get("grade")
+        found = [e.get("grade") for e in rec.get("evidence") or [] if isinstance(e, dict)]
+        if isinstance(grade, str) and found and grade not in found:
+            shown = ", ".join(dict.fromkeys(str(g) for g in found))
+            yield problem(rec, ("grade",), f"'{grade}' is not the grade of any entry under evidence: ({shown}); "
+                                           "make the headline agree with the evidence it summarises")
+
+
+def rule_review(ds: Dataset) -> Iterator[Problem]:
+    """A clinician review names the reviewer; next_due is a real date after last_reviewed; and no record
+    stays more than the grace period (vocabularies.schema.json, $defs/review) past its review due date.
+    Records past due but within the grace period are only warned about (python -m macros.review)."""
+    from . import review as reviews
+
+    today = datetime.date.today()
+    grace = reviews.grace_days()
+    for rec in ds.all_records():
+        block = rec.get("review")
+        if isinstance(block, dict):
+            if block.get("kind") == "clinician-reviewed" and not block.get("reviewer"):
+                yield problem(rec, ("review", "kind"), "a clinician review needs the clinician's name and role; "
+                                                       "add 'reviewer:' under review:, e.g. reviewer: Dr A Patel, GP")
+            nxt = block.get("next_due")
+            if isinstance(nxt, str) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", nxt):
+                due = reviews._date(nxt)
+                last = reviews._date(rec.get("last_reviewed"))
+                if due is None:
+                    yield problem(rec, ("review", "next_due"), f"'{nxt}' is not a real date; check the month and day")
+                elif last and due <= last:
+                    yield problem(rec, ("review", "next_due"), f"'{nxt}' must be after last_reviewed ({last.isoformat()})")
+        due = reviews.due_date(rec) if isinstance(rec.get("last_reviewed"), str) else None
+        if due and (today - due).days > grace:
+            yield problem(rec, ("last_reviewed",),
+                          f"the review was due {due.isoformat()}, more than {grace} days ago; check the record against "
+                          "its sources and set last_reviewed to that day (see CONTRIBUTING: Reviews)")
+
+
 def all_rules():
     from . import triage  # triage rules live with the tree walker
 
@@ -300,5 +341,7 @@ def all_rules():
         rule_real_dates,
         rule_no_repeats,
         rule_causes_treated,
+        rule_headline_grade,
+        rule_review,
         *triage.RULES,
     ]
