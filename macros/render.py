@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from . import vocab
 from .model import KINDS, Dataset, Record
+from .review import review_status
 from .text import Html, escape, external_url, front_matter, link, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
@@ -127,7 +128,11 @@ def is_weak(ds: Dataset, source_ids: list[str]) -> bool:
 
 
 def footer(rec: Record) -> Html:
-    return Html('<p class="last-reviewed">Last reviewed: <time datetime="{0}">{0}</time></p>\n').format(rec["last_reviewed"])
+    """When the record was last checked, how, and when it is next due (macros/review.py), in plain words."""
+    status = review_status(rec)
+    lines = Html().join(Html("<p>{}</p>").format(line) for line in status["lines"])
+    return Html('<div class="last-reviewed" data-last-reviewed="{}" data-next-due="{}">{}</div>\n').format(
+        status["last_reviewed"], status["next_due"], lines)
 
 
 def claims_section(ds: Dataset, rec: Record, page: str) -> Html:
