@@ -337,8 +337,29 @@ def treatment_page(ds: Dataset, rec: Record) -> Html:
     out.append(section("Benefits", rec["benefits"]))
     out.append(section("Risks and side effects", rec["risks"]))
     out.append(section("Who should avoid it or ask first", rec.get("avoid_if")))
+    out.append(doses_section(ds, rec, page))
     out.append(claims_section(ds, rec, page))
     out += _tail(ds, rec, page)
+    return NL.join(out)
+
+
+def doses_section(ds: Dataset, rec: Record, page: str) -> Html:
+    """Usual adult doses, under the one caution every dose list carries (vocabulary $defs/doses x-caution)."""
+    doses = rec.get("doses") or []
+    if not doses:
+        return Html("")
+    caution = vocab._defs()["doses"]["x-caution"]
+    supply = vocab.get("supply")
+    out = [Html("## Usual adult doses"), Html(""), Html('!!! warning "Follow the packet or your pharmacist"'), Html(""),
+           Html("    {}").format(caution), Html("")]
+    for dose in doses:
+        out.append(Html("**{}** ({})").format(dose["medicine"], supply.title(dose["supply"])))
+        out.append(Html(""))
+        rows = [("Usual adult dose", dose["adult_dose"]), ("Most in 24 hours", dose["maximum"]),
+                ("Take less or ask first if", dose.get("lower_dose_if")), ("Also found in", dose.get("also_in"))]
+        out += [Html("- {}: {}").format(label, text) for label, text in rows if text]
+        out.append(Html("- Sources: {}").format(names(ds, "sources", dose["sources"], page)))
+        out.append(Html(""))
     return NL.join(out)
 
 
