@@ -169,6 +169,17 @@ def test_ci_runs_what_the_issue_asks():
         assert needle in ci, f"ci.yml should contain {needle!r}"
 
 
+def test_ci_summarises_data_changes_on_pull_requests():
+    """issue 15: the reviewer sees what a pull request changes for readers, with no write token."""
+    workflow = load(WORKFLOW_DIR / "ci.yml")
+    job = workflow["jobs"]["data-diff"]
+    assert job["if"] == "github.event_name == 'pull_request'" and "permissions" not in job
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("python -m macros.diff" in run and '>> "$GITHUB_STEP_SUMMARY"' in run and "${{" not in run for run in runs), runs
+    checkout = job["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
+
+
 def test_deploy_publishes_pages_from_main_only():
     workflow = load(WORKFLOW_DIR / "deploy.yml")
     assert set(workflow["on"]) <= {"push", "workflow_dispatch"}
