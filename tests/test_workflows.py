@@ -223,6 +223,9 @@ def test_pre_commit_runs_validator_yaml_checks_and_ruff():
     config = load(ROOT / ".pre-commit-config.yaml")
     hooks = {hook["id"]: (repo, hook) for repo in config["repos"] for hook in repo["hooks"]}
     assert "validate-data" in hooks and "dev.py validate" in hooks["validate-data"][1]["entry"]
+    only_data = re.compile(hooks["validate-data"][1]["files"])  # runs only when data changes (issue 15)
+    assert only_data.search("data/causes/kidney-stones.yaml") and only_data.search("data/schemas/cause.schema.json")
+    assert not only_data.search("docs/index.md") and not only_data.search("macros/validate.py")
     assert "check-yaml" in hooks and "ruff" in hooks
     for repo, _hook in hooks.values():
         if repo["repo"] not in ("local", "meta"):
