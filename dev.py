@@ -6,10 +6,14 @@
     python3 dev.py build      # mkdocs build --strict into site/
     python3 dev.py offline    # offline build zipped as dist/back-spasm-guide-offline.zip
     python3 dev.py validate   # check data/ only
+    python3 dev.py diff [BASE] # what the data changes mean for readers (Markdown), against BASE or main
+    python3 dev.py setup      # .venv with everything the tests need (pytest, ruff, playwright)
     python3 dev.py bench      # benchmark (build time, scale, page weight)
 
-Each command creates .venv and installs the pinned requirements when they
-change (a stamp file remembers what is installed). `test` also installs
+Each command creates .venv (one for everything) and installs the pinned
+requirements when they change (a stamp file remembers what is installed):
+validate, diff, build and serve need requirements.txt; test, setup and bench add
+requirements-dev.txt to the same .venv. `test` also installs
 Debian's chromium package when /usr/bin/chromium is missing (as root, or
 with sudo); browser tests fail, never skip, without a browser.
 """
@@ -118,6 +122,19 @@ def zip_dir(folder: Path, zip_path: Path, prefix: str) -> None:
 def cmd_validate(args: list[str]) -> None:
     ensure_venv("requirements.txt")
     run(PY, "-m", "macros.validate", *args)
+    if not (VENV / ".installed-requirements-dev.txt").exists() and sys.stdout.isatty():
+        print("(.venv has what validate needs; for the tests run `python3 dev.py setup` once, "
+              "or `python3 dev.py test`, which adds pytest, ruff and playwright to the same .venv)")
+
+
+def cmd_diff(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    run(PY, "-m", "macros.diff", *args)
+
+
+def cmd_setup(args: list[str]) -> None:
+    ensure_venv("requirements-dev.txt")
+    print(f"{VENV.name} is ready: {PY} -m pytest runs the tests (python3 dev.py test also installs a browser)")
 
 
 def cmd_test(args: list[str]) -> None:
@@ -134,7 +151,7 @@ def cmd_bench(args: list[str]) -> None:
 
 
 COMMANDS = {"serve": cmd_serve, "build": cmd_build, "offline": cmd_offline, "validate": cmd_validate,
-            "test": cmd_test, "bench": cmd_bench}
+            "diff": cmd_diff, "setup": cmd_setup, "test": cmd_test, "bench": cmd_bench}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

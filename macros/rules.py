@@ -15,7 +15,7 @@ import datetime
 import re
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import limits, schemas, yamlload
@@ -28,12 +28,17 @@ class Problem:
     line: int
     field: str
     message: str
+    # Indented lines printed after the message (the line quoted, a caret under the column); not part of equality.
+    detail: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         # Last line of defence: nothing printed may carry a raw new line, control character or lone surrogate
         # (a CI log would run it as a command; a terminal would crash on the surrogate).
         for name in ("file", "field", "message"):
             object.__setattr__(self, name, limits.printable(str(getattr(self, name))))
+        # Detail lines are printed each on their own line, always indented, so none can pass for a problem or a command.
+        lines = [limits.printable(line) for line in str(self.detail).split("\n") if line.strip()]
+        object.__setattr__(self, "detail", "\n".join(line if line.startswith(" ") else "    " + line for line in lines))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field}: {self.message}"

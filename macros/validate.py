@@ -7,7 +7,10 @@ Run from the repository root:
     python -m macros.validate --github   # also prints GitHub annotations
 
 Clean data: exit 0 and one summary line with the counts per kind.
-Otherwise: every problem as ``path:line: field.path: message``, exit 1.
+Otherwise: every problem as ``path:line: field.path: message``, exit 1. A YAML
+syntax problem is followed by indented lines quoting the line, with a caret
+under the column; with --github, each problem is one annotation (the quoted
+lines escaped into it).
 Two layers run in order: YAML reading (macros/yamlload.py), shape by JSON
 Schema (macros/schemas.py), then meaning rules (macros/rules.py) once the
 shapes are sound enough to reason about.
@@ -41,7 +44,7 @@ def check(ds: model.Dataset) -> list[Problem]:
             problems.append(Problem(path.as_posix(), 1, "(file)", message))
     for rec in ds.all_records():
         for p in rec.loaded.problems:
-            problems.append(Problem(rec.path.as_posix(), p.line, p.field, p.message))
+            problems.append(Problem(rec.path.as_posix(), p.line, p.field, p.message, p.detail))
         if rec.loaded.problems:
             continue
         if not isinstance(rec.loaded.data, dict):
@@ -73,7 +76,7 @@ def summary(ds: model.Dataset) -> str:
 
 def report(problems: list[Problem]) -> str:
     files = len({p.file for p in problems})
-    lines = [str(p) for p in problems]
+    lines = [f"{p}\n{p.detail}" if p.detail else str(p) for p in problems]
     lines.append(f"{len(problems)} problem(s) in {files} file(s); fix each line above (file:line: field: what to do)")
     return "\n".join(lines)
 
@@ -94,7 +97,7 @@ def github_annotations(problems: list[Problem]) -> str:
     start a line of its own (such as ::stop-commands::)."""
     return "\n".join(
         f"::error file={escape_property(p.file)},line={p.line},title={escape_property(p.field)}"
-        f"::{escape_data(p.field + ': ' + p.message)}"
+        f"::{escape_data(p.field + ': ' + p.message + (chr(10) + p.detail if p.detail else ''))}"
         for p in problems
     )
 

@@ -12,7 +12,11 @@ YAML's silent traps into clear problems instead of wrong data:
 * files too big, nesting too deep, lists too long (macros/limits.py): checked
   before or while reading, so no RecursionError or huge list gets through;
 * symbolic links and anything that is not a regular file (never followed);
-* syntax errors, reported with line and column.
+* syntax errors, explained by macros/yamlerrors.py on the line to fix, with
+  the line quoted and a caret under the column (``YamlProblem.detail``);
+* plain text that YAML silently joined or cut: a list item indented too far
+  (read as more text of the item above), ``-item`` without its space, text cut
+  by curly quotes used as YAML quotes.
 
 Plain scalars follow YAML 1.2's core schema: only ``true``/``false`` are
 booleans and dates stay strings, so ``yes:``/``no:`` keys in the triage tree
@@ -37,7 +41,7 @@ import yaml
 from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from . import limits
+from . import limits, yamlerrors
 
 Path_ = tuple  # a path into the data: keys (str) and list indexes (int)
 
@@ -86,6 +90,13 @@ class _AnchorFound(Exception):
         self.mark = mark
 
 
+class _TextProblem(Exception):
+    """Plain text that YAML read without complaint but not as the contributor meant (see _check_plain)."""
+
+    def __init__(self, line: int, column: int, field: str, message: str):
+        self.line, self.column, self.field, self.message = line, column, field, message
+
+
 class _LimitFound(Exception):
     def __init__(self, mark, message):
         self.mark = mark
@@ -97,12 +108,15 @@ class YamlProblem:
     line: int
     field: str
     message: str
+    detail: str = ""  # indented lines printed after the message: the line quoted, a caret under the column
 
 
 @dataclass
 class LoadedYaml:
     data: Any = None
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
+    text: str = ""  # the text read (forbidden characters masked), for quoting lines in messages
+    source_lines: list = field(default_factory=list)  # text split into lines, once
     ambiguous: dict = field(default_factory=dict)  # path tuple -> plain scalar text
     problems: list = field(default_factory=list)  # YamlProblem
 
@@ -131,11 +145,15 @@ def load_text(raw: bytes) -> LoadedYaml:
         out.problems.append(YamlProblem(1, "(file)", "is empty; add the record's fields or delete the file"))
         return out
     text, bad_chars = _mask_forbidden(text)
+    out.text = text
+    out.source_lines = text.split("\n")
     for number, line in enumerate(text.split("\n"), 1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             out.problems.append(
-                YamlProblem(number, "(yaml)", "a tab is used for indentation; YAML needs spaces, so indent with spaces")
+                YamlProblem(number, "(yaml)", "a tab is used for indentation; YAML needs spaces, so replace the tab (shown as →) "
+                            "with spaces, as many as the lines around it use",
+                            yamlerrors.excerpt(text, number, indent.index("\t") + 1))
             )
     if out.problems:
         return out
@@ -154,14 +172,12 @@ def load_text(raw: bytes) -> LoadedYaml:
             YamlProblem(exc.mark.line + 1, "(yaml)", "anchors and aliases (& and *) are not allowed; write the value out in full")
         )
         out.data = None
+    except _TextProblem as exc:
+        out.problems.append(YamlProblem(exc.line, exc.field, exc.message, yamlerrors.excerpt(text, exc.line, exc.column)))
+        out.data = None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        col = f", column {mark.column + 1}" if mark else ""
-        what = exc.problem or exc.context or "syntax error"
-        out.problems.append(
-            YamlProblem(line, "(yaml)", f"cannot read this YAML ({what}, line {line}{col}); check indentation, colons and quotes")
-        )
+        found = yamlerrors.explain(text, exc)
+        out.problems.append(YamlProblem(found.line, "(yaml)", found.message, yamlerrors.excerpt(text, found.line, found.column)))
         out.data = None
     except yaml.YAMLError as exc:
         out.problems.append(YamlProblem(1, "(yaml)", f"cannot read this YAML: {exc}"))
@@ -250,6 +266,8 @@ def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
     if isinstance(node, ScalarNode):
         if node.style is None and (_BOOL11.match(node.value) or _DATE.match(node.value)):
             out.ambiguous[path] = node.value
+        if node.style is None:
+            _check_plain(node, path, out)
         value = loader.construct_object(node, deep=True)
         if isinstance(value, str):
             _check_chars(value, node, path, out)
@@ -261,6 +279,8 @@ def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise yaml.MarkedYAMLError(problem="a key must be a plain word", problem_mark=key_node.start_mark)
+            if key_node.style is None:
+                _check_plain(key_node, path + (str(key_node.value),), out)
             key = loader.construct_object(key_node)
             if not isinstance(key, str):
                 key = str(key_node.value)
@@ -282,6 +302,37 @@ def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
             result[key] = _build(value_node, child, out, loader)  # the key's line wins (setdefault)
         return result
     raise yaml.MarkedYAMLError(problem="unsupported YAML node", problem_mark=node.start_mark)
+
+
+def _check_plain(node: ScalarNode, path: Path_, out: LoadedYaml) -> None:
+    """Plain (unquoted) text that YAML read silently but not as meant; raises _TextProblem."""
+    lines = out.source_lines
+    first = node.start_mark.line
+    source = lines[first] if first < len(lines) else ""
+    before = source[: node.start_mark.column]
+    value = node.value
+    # "-item" at the start of a line: a list item without the space after '-'.
+    if not before.strip() and value.startswith("-") and len(value) > 1 and not value[1].isspace() and not value[1].isdigit():
+        shown_value = source[node.start_mark.column + 1:].strip()
+        raise _TextProblem(first + 1, node.start_mark.column + 1, _dotted(path),
+                           f"a list item needs a space after '-'; write - {shown_value}")
+    # A line that starts with "- " but continues the text above: a list item indented too far.
+    for number in range(first + 1, min(node.end_mark.line, len(lines) - 1) + 1):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        if stripped.startswith("- ") or stripped == "-":
+            above = lines[first]
+            item_col = len(above) - len(above.lstrip(" ")) if above.lstrip(" ").startswith("-") else None
+            where = (f"; the items above use {item_col}, so indent it {yamlerrors.plural(item_col, 'space')} like them"
+                     if item_col is not None else "; if it is a new list item, indent its '-' like the items above")
+            raise _TextProblem(number + 1, len(line) - len(stripped) + 1, _dotted(path),
+                               f"this line is indented {yamlerrors.plural(len(line) - len(stripped), 'space')}, more than the list "
+                               f"item on line {first + 1}, so YAML reads it as more of that item's text{where}")
+    # Curly quotes used as YAML quotes: text cut at a comma or a colon inside them.
+    # (“Lumbago” is an old word, or an apostrophe as in "patients’", is ordinary text.)
+    if (value.startswith("\u201c") and "\u201d" not in value) or (value.endswith("\u201d") and "\u201c" not in value) or (
+            value.startswith("\u2018") and "\u2019" not in value):
+        raise _TextProblem(first + 1, node.start_mark.column + 1, _dotted(path), yamlerrors.curly_message(source))
 
 
 def _check_chars(text: str, node, path: Path_, out: LoadedYaml) -> None:

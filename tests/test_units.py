@@ -102,7 +102,7 @@ def test_lines_are_kept_for_every_value():
     (b"a:\n\tb: 1\n", "tab is used for indentation"),
     (b"a: \xff\n", "not UTF-8"),
     (b"# only a comment\n", "is empty"),
-    (b"a: [1, 2\n", "cannot read this YAML"),
+    (b"a: [1, 2\n", "the [ opened here is not closed on this line"),
     (b"a: !!python/object:os.system x\n", "cannot read this YAML"),
 ])
 def test_loader_traps(raw, message):

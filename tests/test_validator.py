@@ -24,6 +24,8 @@ from macros import validate
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.json"))
 LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
+# After a YAML syntax problem: the line quoted ("    12 | text") and a caret under the column ("       |   ^").
+CONTINUATION = re.compile(r"^    (?:\d+| +) \| .*$")
 
 
 def test_there_are_fixtures():
@@ -89,7 +91,8 @@ def test_invalid_fixture(case, data_copy, capsys):
     lines = out.strip().splitlines()
     assert lines[-1].endswith("fix each line above (file:line: field: what to do)")
     for line in lines[:-1]:
-        assert LINE.match(line), f"not file:line: field: message: {line!r}"
+        assert LINE.match(line) or CONTINUATION.match(line), f"not file:line: field: message (or an indented quote): {line!r}"
+    assert not CONTINUATION.match(lines[0])
     assert "Traceback" not in out
 
 
@@ -165,7 +168,7 @@ def test_cli_output_cannot_inject_workflow_commands(tmp_path):
                             cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr and not result.stderr
-    lines = result.stdout.splitlines()
+    lines = [ln for ln in result.stdout.splitlines() if not CONTINUATION.match(ln)]
     annotations = [ln for ln in lines if ln.startswith("::")]
     assert annotations and all(ln.startswith("::error file=data/symptoms/zz-hostile.yaml,line=") for ln in annotations), annotations
     assert len(annotations) == len(lines) - len(annotations) - 1  # one annotation per problem line, plus the count
@@ -314,3 +317,69 @@ def test_contributing_states_the_limits():
     for needle in (f"{limits.MAX_RECORD_BYTES // limits.KB} KB", f"{limits.MAX_SINGLE_FILE_BYTES // limits.KB} KB",
                    f"{limits.MAX_DEPTH} levels", f"{text_limit:,} characters", "cite a source"):
         assert needle in guide, f"CONTRIBUTING.md should say {needle!r} (macros/limits.py, the schemas)"
+
+
+# ---- YAML syntax errors a person can act on (issue 15) ------------------------------
+
+from macros import yamlerrors  # noqa: E402
+
+
+def _yaml_problem(text: str):
+    loaded = yamlload.load_text(text.encode("utf-8"))
+    assert loaded.data is None and len(loaded.problems) == 1, loaded.problems
+    return loaded.problems[0]
+
+
+@pytest.mark.parametrize("text, line, start", [
+    # The first item of a list indented one space too far: PyYAML blames the next line.
+    ("symptoms:\n   - a\n  - b\n  - c\n", 2, "this line is indented 3 spaces; the items below use 2"),
+    ("symptoms:\n  - a\n   - b: 1\n  - c\n", 3, "this line is indented 3 spaces; the items above use 2"),
+    ("pain:\n  where: x\n side: y\n", 3, "this line is indented 1 space; the fields above use 2"),
+    ("s:\n  - id: a\n    typical: b\n  - id: c\n     typical: d\n", 5, "this line is indented 5 spaces; the fields above use 4"),
+    ("a: \"x\nb: y\nc: \"z\"\n", 1, "the double quote (\") opened here is never closed"),
+    ("a: 'it''s\nb: y\n", 1, "the single quote (') opened here is never closed"),
+    ("a: {x: 1, y: 2\nb: 3\n", 1, "the { opened here is not closed on this line"),
+    ("- {id: fever, note: NICE: offer x}\n", 1, "this text inside { } contains a colon followed by a space"),
+    ("a: b\nc:\td\n", 2, "a tab is used where YAML needs a space"),
+    ("a:\n  - x\n  -y\n", 3, "a list item needs a space after '-'; write - y"),
+    ("a: \u2018quoted: text\u2019\n", 1, "uses curly quotes"),
+])
+def test_yaml_errors_name_the_line_and_the_fix(text, line, start):
+    found = _yaml_problem(text)
+    assert (found.line, found.message[:len(start)]) == (line, start), found
+
+
+def test_unknown_yaml_errors_keep_the_parser_words_with_the_line_quoted():
+    found = _yaml_problem("a: b\nc: @x\n")
+    assert found.message.startswith("cannot read this YAML (") and found.message.endswith("check indentation, colons and quotes")
+    assert found.detail.startswith(f"    {found.line} | ")
+
+
+def test_excerpt_puts_the_caret_under_the_column_and_shortens_long_lines():
+    assert yamlerrors.excerpt("a: b\nkey:value\n", 2, 5) == "    2 | key:value\n      |     ^"
+    assert yamlerrors.excerpt("\tx: 1\n", 1, 1) == "    1 | \u2192x: 1\n      | ^"
+    long = "x: " + "a" * 300 + "Z" + "b" * 300
+    quoted, caret = yamlerrors.excerpt(long, 1, 304).split("\n")
+    assert quoted.index("Z") == caret.index("^") and len(quoted) < 140
+
+
+def test_plain_text_quotes_and_apostrophes_are_still_fine():
+    for text in ("a: the patients\u2019 view\n", "a: \u201cquoted\u201d words\n", "a: \u201cLumbago\u201d is old\n", "a: it\u2019s fine\n",
+                 "a:\n  - x - y\n  - -1\n", "a: |\n  - a line of text\n   - another\n", "a: 'it''s'\n"):
+        assert not yamlload.load_text(text.encode("utf-8")).problems, text
+
+
+def test_github_annotation_is_one_per_problem_with_the_quoted_line_escaped(tmp_path):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    (tmp_path / "data" / "symptoms" / "fever.yaml").write_text("id: fever\nname: NHS: a fever\n", encoding="utf-8")
+    (tmp_path / "data" / "symptoms" / "chest-pain.yaml").write_text("id: chest-pain\nname: [x\nregion: chest\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "macros.validate", str(tmp_path / "data"), "--github"],
+                            cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    annotations = [ln for ln in lines if ln.startswith("::")]
+    problems = [ln for ln in lines if LINE.match(ln)]
+    assert len(annotations) == len(problems) == 2
+    fever = next(a for a in annotations if "fever.yaml" in a)
+    assert fever.startswith("::error file=data/symptoms/fever.yaml,line=2,title=(yaml)::(yaml): the text after 'name:'")
+    assert fever.endswith("%0A    2 | name: NHS: a fever%0A      |          ^")

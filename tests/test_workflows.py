@@ -169,6 +169,17 @@ def test_ci_runs_what_the_issue_asks():
         assert needle in ci, f"ci.yml should contain {needle!r}"
 
 
+def test_ci_summarises_data_changes_on_pull_requests():
+    """issue 15: the reviewer sees what a pull request changes for readers, with no write token."""
+    workflow = load(WORKFLOW_DIR / "ci.yml")
+    job = workflow["jobs"]["data-diff"]
+    assert job["if"] == "github.event_name == 'pull_request'" and "permissions" not in job
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("python -m macros.diff" in run and '>> "$GITHUB_STEP_SUMMARY"' in run and "${{" not in run for run in runs), runs
+    checkout = job["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
+
+
 def test_deploy_publishes_pages_from_main_only():
     workflow = load(WORKFLOW_DIR / "deploy.yml")
     assert set(workflow["on"]) <= {"push", "workflow_dispatch"}
@@ -212,6 +223,9 @@ def test_pre_commit_runs_validator_yaml_checks_and_ruff():
     config = load(ROOT / ".pre-commit-config.yaml")
     hooks = {hook["id"]: (repo, hook) for repo in config["repos"] for hook in repo["hooks"]}
     assert "validate-data" in hooks and "dev.py validate" in hooks["validate-data"][1]["entry"]
+    only_data = re.compile(hooks["validate-data"][1]["files"])  # runs only when data changes (issue 15)
+    assert only_data.search("data/causes/kidney-stones.yaml") and only_data.search("data/schemas/cause.schema.json")
+    assert not only_data.search("docs/index.md") and not only_data.search("macros/validate.py")
     assert "check-yaml" in hooks and "ruff" in hooks
     for repo, _hook in hooks.values():
         if repo["repo"] not in ("local", "meta"):
