@@ -4,7 +4,7 @@ Each rule is a function ``rule_*(ds) -> Iterator[Problem]`` with a docstring
 saying what it guards. Shape (types, required fields, vocabularies) is the
 schemas' job (macros/schemas.py); rules check what a schema cannot: ids match
 file names, references resolve, sources are used, text is safe to show.
-Triage-tree rules live in macros/triage.py and are listed here too.
+Triage-tree rules live in macros/triage.py; macros/validate.py runs both lists.
 
 Messages are written for contributors: what is wrong and how to fix it.
 """
@@ -15,37 +15,11 @@ import datetime
 import re
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from . import limits, schemas, yamlload
-from .model import FINDING_KINDS, KINDS, Dataset, Record
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    field: str
-    message: str
-    # Indented lines printed after the message (the line quoted, a caret under the column); not part of equality.
-    detail: str = field(default="", compare=False)
-
-    def __post_init__(self) -> None:
-        # Last line of defence: nothing printed may carry a raw new line, control character or lone surrogate
-        # (a CI log would run it as a command; a terminal would crash on the surrogate).
-        for name in ("file", "field", "message"):
-            object.__setattr__(self, name, limits.printable(str(getattr(self, name))))
-        # Detail lines are printed each on their own line, always indented, so none can pass for a problem or a command.
-        lines = [limits.printable(line) for line in str(self.detail).split("\n") if line.strip()]
-        object.__setattr__(self, "detail", "\n".join(line if line.startswith(" ") else "    " + line for line in lines))
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
-
-
-def problem(rec: Record, path: tuple, message: str) -> Problem:
-    return Problem(rec.path.as_posix(), rec.loaded.line_of(path), yamlload.dotted(path), message)
+from . import limits, schemas
+from .model import FINDING_KINDS, KINDS, Dataset
+from .problems import Problem, problem
 
 
 def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
@@ -333,8 +307,7 @@ def rule_review(ds: Dataset) -> Iterator[Problem]:
 
 
 def all_rules():
-    from . import triage  # triage rules live with the tree walker
-
+    """Every meaning rule over records (the triage rules are in macros/triage.py)."""
     return [
         rule_file_names,
         rule_findings_unique,
@@ -348,5 +321,4 @@ def all_rules():
         rule_causes_treated,
         rule_headline_grade,
         rule_review,
-        *triage.RULES,
     ]

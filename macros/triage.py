@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from . import vocab
 from .model import Dataset
-from .rules import Problem, problem
+from .problems import Problem, problem
 
 MAX_PATHS = 50_000  # a guard: a tree this large should be split up
 # A reader with no warning sign answers the if_no: spine; keep it short (issue 9).

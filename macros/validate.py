@@ -23,8 +23,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import model, schemas
-from .rules import Problem, all_rules, problem
+from . import model, schemas, triage
+from .problems import Problem, problem
+from .rules import all_rules
 
 
 class DataError(Exception):
@@ -52,7 +53,7 @@ def check(ds: model.Dataset) -> list[Problem]:
             continue
         for path, message in schemas.check(rec.schema_name, rec.data):
             problems.append(problem(rec, path, message))
-    for rule in all_rules():
+    for rule in [*all_rules(), *triage.RULES]:
         problems.extend(rule(ds))
     return sorted(set(problems))
 
