@@ -59,16 +59,20 @@ def search(page, query: str) -> list[str]:
     """Type query into the search box and return the result pages' paths once the list has settled."""
     box = page.locator(".md-search__input")
     box.fill("")
+    box.press("End")
     page.wait_for_function("() => !document.querySelector('.md-search-result__item')")
-    box.type(query)
+    # One input event with the whole query (typing key by key would search every prefix, and a
+    # slow worker could show a prefix's results): the answer on screen is for this query.
+    box.fill(query)
+    box.press("End")  # Material searches on keyup
     page.wait_for_function("() => /matching|No matching/i.test(document.querySelector('.md-search-result__meta').textContent)")
-    # The list is rebuilt as the query grows key by key: wait until it stops changing.
+    # Then wait until the list has not changed for three polls in a row.
     page.wait_for_function("""() => {
         const html = document.querySelector('.md-search-result__list').innerHTML;
-        const same = window.__bsgLast === html;
+        window.__bsgSame = window.__bsgLast === html ? (window.__bsgSame || 0) + 1 : 0;
         window.__bsgLast = html;
-        return same;
-    }""", polling=250)
+        return window.__bsgSame >= 3;
+    }""", polling=300)
     return _result_pages(page)
 
 
