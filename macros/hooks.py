@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import meta as mkdocs_meta  # noqa: E402
 
-from macros import api, compare, render, site, text, validate  # noqa: E402
+from macros import api, compare, render, seo, site, text, validate  # noqa: E402
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 
@@ -54,8 +54,15 @@ def checked(src_uri: str, content: str, meta: dict) -> str:
     return content
 
 
+def _urls(config) -> seo.Urls:
+    return seo.Urls(config.get("site_url"), config["use_directory_urls"])
+
+
 def on_files(files, config):
     ds = site.current()
+    # The Atom feed of reviewed pages: a generated file, so pages can link to it and MkDocs checks those links.
+    feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
+    files.append(File.generated(config, seo.FEED_PATH, content=feed))
     for kind, page_for in render.RECORD_PAGES.items():
         index = render.index_src(kind)
         files.append(File.generated(config, index, content=checked(index, render.index_page(ds, kind), render.index_meta(kind))))
@@ -63,6 +70,18 @@ def on_files(files, config):
             path = render.src(kind, rec.id)
             files.append(File.generated(config, path, content=checked(path, page_for(ds, rec), render.record_meta(rec))))
     return files
+
+
+def on_page_context(context, page, config, nav):
+    # Record pages: schema.org JSON-LD for overrides/main.html to put in <head> (never in the
+    # content, where Material's instant navigation would re-run it as a script). A context
+    # variable, not page.meta, so no front matter can set it.
+    kind, _, name = page.file.src_uri.partition("/")
+    rec = site.current().get(kind, name[:-3]) if name.endswith(".md") and kind in render.RECORD_PAGES else None
+    if rec is not None and page.file.generated_by:
+        data = seo.jsonld(site.current(), rec, _urls(config), config["site_name"], render.record_meta(rec).get("description", ""))
+        context["bsg_jsonld"] = text.json_island(data)
+    return context
 
 
 def on_post_build(config):

@@ -63,13 +63,74 @@ _DESCRIPTION = {"causes": lambda r: r["summary"], "treatments": lambda r: r["sum
                 "risk-factors": lambda r: _first_sentence(r["description"]), "sources": lambda r: r["used_for"]}
 
 
+# Search ranking (Material's search plugin): front-matter ``tags`` are indexed
+# with a boost of 1e6 (titles 1e3, text 1), and ``search: boost`` multiplies a
+# page's score. Sources are citation metadata: found by name, never ahead of
+# the pages a reader needs.
+SOURCE_SEARCH_BOOST = 0.1
+
+
+def lay_words(rec: Record) -> list[str]:
+    """What readers call the record, each once: its name, medical name and ``also_called`` words.
+
+    Given to Material's search as the page's tags (never shown on the page:
+    the tags plugin is off, and guide.css hides them in search results).
+    """
+    words = [rec.title, rec.get("medical_name"), *(rec.get("also_called") or [])]
+    seen: dict[str, str] = {}
+    for word in words:
+        if word and word.lower() not in seen:
+            seen[word.lower()] = word
+    return list(seen.values())
+
+
 def record_meta(rec: Record) -> dict[str, object]:
-    """Front matter of a record page: no macros, title, description, and the YAML file for the edit link."""
-    return page_meta(rec.title, _DESCRIPTION[rec.kind](rec), data_path=rec.path.as_posix())
+    """Front matter of a record page: no macros, title, description, the YAML file for the edit link, search words."""
+    extra: dict[str, object] = {"data_path": rec.path.as_posix()}
+    if rec.kind == "sources":
+        extra["search"] = {"boost": SOURCE_SEARCH_BOOST}
+    else:
+        extra["tags"] = lay_words(rec)
+    return page_meta(rec.title, _DESCRIPTION[rec.kind](rec), **extra)
+
+
+KIND_LABELS = {"causes": "Cause", "symptoms": "Symptom", "risk-factors": "Risk factor", "treatments": "Treatment",
+               "anatomy": "Part of the body", "sources": "Source"}
+
+
+def kind_label(rec: Record) -> Html:
+    """The record's kind and care tier in words: "Symptom · Emergency: call your emergency number now",
+    "Cause · Soon: book an appointment", "Treatment · Medicine", "Source · Blog"."""
+    bits: list[object] = [KIND_LABELS[rec.kind]]
+    tier = rec.get("urgency")
+    if tier:
+        term = vocab.tiers()[tier]
+        bits.append(Html("{}: {}").format(term.title, term.get("action", "").lower()))
+    elif rec.kind in ("symptoms", "risk-factors"):
+        bits.append("Not a warning sign on its own")
+    elif rec.kind == "treatments":
+        bits.append(vocab.get("treatmentCategory").title(rec["category"]))
+    elif rec.kind == "sources":
+        bits.append(vocab.get("sourceKind").title(rec["kind"]))
+    return Html(" · ").join(bits)
+
+
+def title_heading(rec: Record) -> Html:
+    """The page's h1: the name, then its kind and care tier on a line of its own.
+
+    The kind is inside the h1 because Material's search shows a page's h1 as
+    the title of its result (and of the text only the paragraphs that match):
+    so every result says what kind of page it is and, for warning signs, how
+    fast to get help. The dash only shows in search results (guide.css hides it
+    on the page). The id stays the record id.
+    """
+    return Html('# {} <span class="page-kind" data-kind="{}"><span class="page-kind__sep">— </span>{}</span> {{: #{} }}').format(
+        rec.title, rec.kind, kind_label(rec), rec.id)
 
 
 def index_meta(kind: str) -> dict[str, object]:
-    return page_meta(kind_title(kind), INTROS[kind])
+    extra: dict[str, object] = {"search": {"boost": SOURCE_SEARCH_BOOST}} if kind == "sources" else {}
+    return page_meta(kind_title(kind), INTROS[kind], **extra)
 
 
 # ---- small pieces ------------------------------------------------------
@@ -218,7 +279,7 @@ def cause_page(ds: Dataset, rec: Record) -> Html:
 
 def _head(rec: Record) -> list[Html]:
     """Front matter (no macros, edit link to the YAML) and the page title."""
-    return [Html(front_matter(record_meta(rec))), Html("# {}").format(rec.title), Html("")]
+    return [Html(front_matter(record_meta(rec))), title_heading(rec), Html("")]
 
 
 def _tail(ds: Dataset, rec: Record, page: str) -> list[Html]:
@@ -309,7 +370,7 @@ def symptom_page(ds: Dataset, rec: Record) -> Html:
 
 def risk_factor_page(ds: Dataset, rec: Record) -> Html:
     page = src("risk-factors", rec.id)
-    out = [*_head(rec)]
+    out = [*_head(rec), _also(rec)]
     if rec.get("urgency"):
         out.append(care_card(rec["urgency"], "With back pain, this on its own calls for this level of care:", [escape(rec["urgency_note"])], page))
     out.append(Html("**Kind of risk factor:** {}\n").format(vocab.get("riskCategory").title(rec["category"])))

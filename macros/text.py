@@ -244,7 +244,7 @@ _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNI
 
 
 def front_matter(meta: dict[str, object]) -> str:
-    """YAML front matter for a generated page, values cleaned to one line.
+    """YAML front matter for a generated page, text values cleaned to one line (see ``cleaned_meta``).
 
     Raises FrontMatterError unless it parses back to exactly ``meta``
     (as cleaned); ``read_front_matter`` gives what a page's says.
@@ -258,8 +258,23 @@ def front_matter(meta: dict[str, object]) -> str:
 
 
 def cleaned_meta(meta: dict[str, object]) -> dict[str, object]:
-    """Front matter values as ``front_matter`` writes them: booleans kept, the rest ``clean`` text."""
-    return {clean(k): v if isinstance(v, bool) else clean(v) for k, v in meta.items()}
+    """Front matter values as ``front_matter`` writes them.
+
+    Booleans and numbers are kept, lists and mappings (``tags: [...]``,
+    ``search: {boost: 0.1}``) are cleaned item by item, anything else becomes
+    ``clean`` text: one line, no control characters.
+    """
+    return {clean(k): _clean_value(v) for k, v in meta.items()}
+
+
+def _clean_value(value: object) -> object:
+    if isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return cleaned_meta(value)
+    return clean(value)
 
 
 def read_front_matter(page: str) -> dict | None:
