@@ -64,7 +64,7 @@ def test_every_record_page_has_parsing_jsonld(built_site, dataset, site_url):
 
 def test_every_cause_has_who_icd10_codes(dataset):
     schema = json.loads((ROOT / "data" / "schemas" / "cause.schema.json").read_text())["properties"]["icd10"]
-    assert len(dataset.kind("causes")) == 15
+    assert dataset.kind("causes"), "no causes: the test would pass on nothing"
     for rid, rec in dataset.kind("causes").items():
         assert rec.get("icd10"), f"{rid}: no ICD-10 code"
         jsonschema.validate(rec["icd10"], schema)
