@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import vocab
 from .model import Dataset, Record
-from .render import NL, SIDE_LABELS, grade_badge, src, table, tier_badge, titles
+from .render import NL, SIDE_LABELS, div, grade_badge, src, table, tier_badge, titles
 from .text import Html, clean, escape, link
 
 # The "Kidney or back?" page puts these groups side by side.
@@ -73,7 +73,8 @@ def kidney_or_back(ds: Dataset, page: str) -> Html:
         if not causes:
             continue
         out += [Html("### {}").format(groups.title(group)), Html("")]
-        out.append(table(["Cause"] + FEATURES, [kidney_or_back_row(ds, c, page) for c in causes]))
+        # Stacked cards on a phone, a compact table that fits a desktop (guide.css).
+        out.append(div("stack-table compact-table", table(["Cause"] + FEATURES, [kidney_or_back_row(ds, c, page) for c in causes])))
     return NL.join(out)
 
 
@@ -104,7 +105,7 @@ def causes_by_symptoms(ds: Dataset, page: str) -> Html:
                 row.append(Html('<span class="cell" data-value="{}" title="{}">{}<span class="visually-hidden">{}</span></span>').format(
                     value, typ.title(value) if value else "Not listed", marks.get(value, ""), typ.title(value) if value else "-"))
             rows.append(row)
-    out.append(table(header, rows))
+    out.append(div("matrix", table(header, rows)))
     return NL.join(out)
 
 
@@ -127,7 +128,7 @@ def treatments_by_causes(ds: Dataset, page: str) -> Html:
         else:
             row += [grade_badge(grade_for[c.id]) if c.id in grade_for else empty for c in causes]
         rows.append(row)
-    return grade_legend() + NL + table(header, rows)
+    return grade_legend() + NL + div("matrix", table(header, rows))
 
 
 def anatomy_table(ds: Dataset, page: str) -> Html:
