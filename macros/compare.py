@@ -154,25 +154,46 @@ def source_kind_legend() -> Html:
                    [Html("| {} | {} | {} |").format(k.title, k.get("strength"), k.description) for k in kinds.terms]) + NL
 
 
+def by_rank(findings) -> list[Record]:
+    """Findings in the order the data gives (``rank``: how urgent, then how common), unranked ones after, alphabetically."""
+    return sorted(findings, key=lambda r: (r.get("rank") is None, r.get("rank") or 0, r.title.lower()))
+
+
+def _sign(r: Record, page: str) -> Html:
+    """A sign's plain name, linked, then its medical name."""
+    medical = Html(" ({})").format(r["medical_name"]) if r.get("medical_name") and clean(r["medical_name"]).lower() != clean(r.title).lower() else Html("")
+    return link(page, src(r.kind, r.id), r.title) + medical
+
+
 def emergency_signs(ds: Dataset, page: str, brief: bool = False) -> Html:
-    """Every emergency finding, linked: names only (home page) or with why (/emergency/)."""
-    findings = sorted((r for r in ds.findings().values() if r.get("urgency") == "emergency"), key=lambda r: r.title)
-    items = [Html("- {}").format(link(page, src(r.kind, r.id), r.title)) + (Html("") if brief else Html(": {}").format(r["urgency_note"]))
+    """Every emergency finding, most urgent and most common first: names only (home page) or with why (/emergency/)."""
+    findings = by_rank(r for r in ds.findings().values() if r.get("urgency") == "emergency")
+    items = [Html("- {}").format(link(page, src(r.kind, r.id), r.title)) if brief else Html("- {}: {}").format(_sign(r, page), r["urgency_note"])
              for r in findings]
     return NL.join(items) + NL
 
 
 def urgent_signs(ds: Dataset, page: str) -> Html:
-    findings = sorted((r for r in ds.findings().values() if r.get("urgency") == "urgent"), key=lambda r: r.title)
-    return NL.join(Html("- {}: {}").format(link(page, src(r.kind, r.id), r.title), r["urgency_note"]) for r in findings) + NL
+    findings = by_rank(r for r in ds.findings().values() if r.get("urgency") == "urgent")
+    return NL.join(Html("- {}: {}").format(_sign(r, page), r["urgency_note"]) for r in findings) + NL
 
 
 def glossary_list(ds: Dataset) -> Html:
+    """The glossary under a heading per first letter, after an A-Z list of jump links (letters with no term are not links)."""
     terms = sorted(ds.glossary, key=lambda t: t["term"].lower())
-    out = []
+    groups: dict[str, list[dict]] = {}
     for t in terms:
-        forms = Html(" (also: {})").format(", ".join(t["forms"])) if t.get("forms") else Html("")
-        out += [Html("{}{}").format(t["term"], forms), Html(":   {}").format(t["meaning"]), Html("")]
+        first = clean(t["term"])[:1].upper()
+        groups.setdefault(first if "A" <= first <= "Z" else "#", []).append(t)
+    letters = [Html('<a href="#letter-{0}">{1}</a>').format(c.lower(), c) if c in groups else Html('<span aria-hidden="true">{}</span>').format(c)
+               for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    out = [Html('<nav class="az-list" aria-label="Glossary from A to Z"><p>{}</p></nav>').format(Html(" ").join(letters)), Html("")]
+    for letter, members in sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0])):
+        anchor = "letter-" + letter.lower() if letter != "#" else "letter-other"
+        out += [Html("## {} {{#{}}}").format(letter if letter != "#" else "Other", anchor), Html("")]
+        for t in members:
+            forms = Html(" (also: {})").format(", ".join(t["forms"])) if t.get("forms") else Html("")
+            out += [Html("{}{}").format(t["term"], forms), Html(":   {}").format(t["meaning"]), Html("")]
     return NL.join(out)
 
 
