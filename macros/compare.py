@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import vocab
 from .model import Dataset, Record
-from .render import NL, SIDE_LABELS, grade_badge, src, table, tier_badge, titles
+from .render import NL, SIDE_LABELS, div, grade_badge, src, table, tier_badge, titles
 from .text import Html, clean, escape, link
 
 # The "Kidney or back?" page puts these groups side by side.
@@ -73,7 +73,8 @@ def kidney_or_back(ds: Dataset, page: str) -> Html:
         if not causes:
             continue
         out += [Html("### {}").format(groups.title(group)), Html("")]
-        out.append(table(["Cause"] + FEATURES, [kidney_or_back_row(ds, c, page) for c in causes]))
+        # Stacked cards on a phone, a compact table that fits a desktop (guide.css).
+        out.append(div("stack-table compact-table", table(["Cause"] + FEATURES, [kidney_or_back_row(ds, c, page) for c in causes])))
     return NL.join(out)
 
 
@@ -104,7 +105,7 @@ def causes_by_symptoms(ds: Dataset, page: str) -> Html:
                 row.append(Html('<span class="cell" data-value="{}" title="{}">{}<span class="visually-hidden">{}</span></span>').format(
                     value, typ.title(value) if value else "Not listed", marks.get(value, ""), typ.title(value) if value else "-"))
             rows.append(row)
-    out.append(table(header, rows))
+    out.append(div("matrix", table(header, rows)))
     return NL.join(out)
 
 
@@ -127,7 +128,7 @@ def treatments_by_causes(ds: Dataset, page: str) -> Html:
         else:
             row += [grade_badge(grade_for[c.id]) if c.id in grade_for else empty for c in causes]
         rows.append(row)
-    return grade_legend() + NL + table(header, rows)
+    return grade_legend() + NL + div("matrix", table(header, rows))
 
 
 def anatomy_table(ds: Dataset, page: str) -> Html:
@@ -153,25 +154,46 @@ def source_kind_legend() -> Html:
                    [Html("| {} | {} | {} |").format(k.title, k.get("strength"), k.description) for k in kinds.terms]) + NL
 
 
+def by_rank(findings) -> list[Record]:
+    """Findings in the order the data gives (``rank``: how urgent, then how common), unranked ones after, alphabetically."""
+    return sorted(findings, key=lambda r: (r.get("rank") is None, r.get("rank") or 0, r.title.lower()))
+
+
+def _sign(r: Record, page: str) -> Html:
+    """A sign's plain name, linked, then its medical name."""
+    medical = Html(" ({})").format(r["medical_name"]) if r.get("medical_name") and clean(r["medical_name"]).lower() != clean(r.title).lower() else Html("")
+    return link(page, src(r.kind, r.id), r.title) + medical
+
+
 def emergency_signs(ds: Dataset, page: str, brief: bool = False) -> Html:
-    """Every emergency finding, linked: names only (home page) or with why (/emergency/)."""
-    findings = sorted((r for r in ds.findings().values() if r.get("urgency") == "emergency"), key=lambda r: r.title)
-    items = [Html("- {}").format(link(page, src(r.kind, r.id), r.title)) + (Html("") if brief else Html(": {}").format(r["urgency_note"]))
+    """Every emergency finding, most urgent and most common first: names only (home page) or with why (/emergency/)."""
+    findings = by_rank(r for r in ds.findings().values() if r.get("urgency") == "emergency")
+    items = [Html("- {}").format(link(page, src(r.kind, r.id), r.title)) if brief else Html("- {}: {}").format(_sign(r, page), r["urgency_note"])
              for r in findings]
     return NL.join(items) + NL
 
 
 def urgent_signs(ds: Dataset, page: str) -> Html:
-    findings = sorted((r for r in ds.findings().values() if r.get("urgency") == "urgent"), key=lambda r: r.title)
-    return NL.join(Html("- {}: {}").format(link(page, src(r.kind, r.id), r.title), r["urgency_note"]) for r in findings) + NL
+    findings = by_rank(r for r in ds.findings().values() if r.get("urgency") == "urgent")
+    return NL.join(Html("- {}: {}").format(_sign(r, page), r["urgency_note"]) for r in findings) + NL
 
 
 def glossary_list(ds: Dataset) -> Html:
+    """The glossary under a heading per first letter, after an A-Z list of jump links (letters with no term are not links)."""
     terms = sorted(ds.glossary, key=lambda t: t["term"].lower())
-    out = []
+    groups: dict[str, list[dict]] = {}
     for t in terms:
-        forms = Html(" (also: {})").format(", ".join(t["forms"])) if t.get("forms") else Html("")
-        out += [Html("{}{}").format(t["term"], forms), Html(":   {}").format(t["meaning"]), Html("")]
+        first = clean(t["term"])[:1].upper()
+        groups.setdefault(first if "A" <= first <= "Z" else "#", []).append(t)
+    letters = [Html('<a href="#letter-{0}">{1}</a>').format(c.lower(), c) if c in groups else Html('<span aria-hidden="true">{}</span>').format(c)
+               for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    out = [Html('<nav class="az-list" aria-label="Glossary from A to Z"><p>{}</p></nav>').format(Html(" ").join(letters)), Html("")]
+    for letter, members in sorted(groups.items(), key=lambda kv: (kv[0] == "#", kv[0])):
+        anchor = "letter-" + letter.lower() if letter != "#" else "letter-other"
+        out += [Html("## {} {{#{}}}").format(letter if letter != "#" else "Other", anchor), Html("")]
+        for t in members:
+            forms = Html(" (also: {})").format(", ".join(t["forms"])) if t.get("forms") else Html("")
+            out += [Html("{}{}").format(t["term"], forms), Html(":   {}").format(t["meaning"]), Html("")]
     return NL.join(out)
 
 

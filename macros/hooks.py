@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import meta as mkdocs_meta  # noqa: E402
 
-from macros import api, compare, render, seo, site, text, validate  # noqa: E402
+from macros import api, compare, mdext, render, seo, site, text, validate  # noqa: E402
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 
@@ -36,6 +36,8 @@ def on_config(config):
     # ever parsed as Markdown.
     if "abbr" in config.markdown_extensions:
         config.mdx_configs["abbr"] = {**config.mdx_configs.get("abbr", {}), "glossary": compare.abbreviations(ds)}
+    # Table cells carry their column header as data-label: phones show record tables as stacked cards.
+    config.markdown_extensions.append(mdext.CellLabelsExtension())
     # Material's offline plugin adds its iframe-worker shim from a CDN (so search
     # on file:// would need the network). Serve the vendored copy instead.
     polyfills = config.extra.get("polyfills") or []

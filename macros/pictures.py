@@ -61,7 +61,7 @@ def body_map(rec: Record, size: str = "small") -> Html:
         state = "main" if region in where else "spread" if region in spread else "none"
         shapes.append(Html('<g class="bm-region bm-{1}" data-region="{0}" data-state="{1}">{2}</g>').format(region, state, Html("".join(parts))))
     return Html(
-        '<figure class="body-map body-map--{size}" markdown="0">'
+        '<figure class="body-map body-map--{size}">'
         '<svg viewBox="0 0 340 420" role="img" aria-labelledby="{uid}-t {uid}-d" data-cause="{id}">'
         '<title id="{uid}-t">Body map: {title}</title>'
         '<desc id="{uid}-d">{desc}</desc>'
@@ -128,7 +128,7 @@ def anatomy_diagram(ds: Dataset, page: str) -> Html:
                                '<text x="308" y="{}" class="an-label">{}</text>').format(ax, ay, right_y - 4, right_y, rec.title))
     names = ", ".join(r.title for r in sorted(parts, key=lambda r: r.title))
     svg = Html(
-        '<figure class="anatomy-diagram" markdown="0">'
+        '<figure class="anatomy-diagram">'
         '<svg viewBox="-200 0 800 450" role="img" aria-labelledby="an-t an-d">'
         '<title id="an-t">Diagram of the lower back seen from behind</title>'
         '<desc id="an-d">A simplified drawing, not to scale, labelling: {}.</desc>'

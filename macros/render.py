@@ -145,8 +145,12 @@ def grade_badge(grade: str) -> Html:
     return Html('<span class="grade grade--{0}" data-value="{0}" title="{1}">{2}</span>').format(grade, term.description, term.title)
 
 
-def care_card(tier: str, heading: object, items: list[Html], page: str, note: Html | None = None) -> Html:
-    """An NHS-style care card. The tier is spelled out in text, never colour alone."""
+def care_card(tier: str, heading: object, items: list[Html], page: str, note: Html | None = None, links: bool = True) -> Html:
+    """An NHS-style care card. The tier is spelled out in text, never colour alone.
+
+    ``links``: end with links to the emergency signs and the step-by-step check
+    (a page with several cards gives them once, on its first, most urgent card).
+    """
     term = vocab.tiers()[tier]
     action = term.get("action")
     body = [Html('<div class="care-card care-card--{0}" data-tier="{0}" markdown>').format(tier),
@@ -161,14 +165,16 @@ def care_card(tier: str, heading: object, items: list[Html], page: str, note: Ht
         body += [note, Html("")]
     if tier == "emergency":
         body += [Html("Call your local emergency number ({}) or go to the nearest emergency department.").format(emergency_numbers_md()), Html("")]
-    body += [Html("{} · {}").format(link(page, EMERGENCY_PAGE, "All emergency signs"), link(page, FLOWCHART_PAGE, "Check your symptoms step by step")),
-             Html(""), Html("</div>"), Html("")]
+    if links:
+        body += [Html("{} · {}").format(link(page, EMERGENCY_PAGE, "All emergency signs"), link(page, FLOWCHART_PAGE, "Check your symptoms step by step")),
+                 Html("")]
+    body += [Html("</div>"), Html("")]
     return NL.join(body)
 
 
 def sources_section(ds: Dataset, rec: Record, page: str) -> Html:
     ids = rec.get("sources") or []
-    out = [Html("## Sources"), Html("")]
+    out = [heading("Sources", "sources"), Html("")]
     if is_weak(ds, ids):
         out += [Html('!!! warning "Weak sources only"'), Html(""),
                 Html("    This page rests only on blog or commercial sources. Treat it with caution until better sources are added."), Html("")]
@@ -213,8 +219,37 @@ def claims_section(ds: Dataset, rec: Record, page: str) -> Html:
     return NL.join(out)
 
 
-def section(title: object, text: object) -> Html:
-    return Html("## {}\n\n{}\n\n").format(title, paragraphs(text)) if text else Html("")
+def section(title: object, text: object, anchor: str = "") -> Html:
+    """A heading and its paragraphs, or nothing when there is no text. ``anchor``: a fixed id for jump links."""
+    if not text:
+        return Html("")
+    return Html("{}\n\n{}\n\n").format(heading(title, anchor), paragraphs(text))
+
+
+def heading(title: object, anchor: str = "") -> Html:
+    """A level-2 heading, with a fixed id (attr_list) when jump links point at it."""
+    return Html("## {} {{#{}}}").format(title, anchor) if anchor else Html("## {}").format(title)
+
+
+def stack(content: Html) -> Html:
+    """Wrap a record table so that on a phone each row becomes a card (guide.css .stack-table).
+
+    The labels come from the table's own header cells: macros/mdext.py copies
+    each header into its column's cells as ``data-label``.
+    """
+    return div("stack-table", content)
+
+
+def div(classes: str, content: Html) -> Html:
+    """Markdown content in a ``<div>`` with our own (constant) classes."""
+    return NL.join([Html('<div class="{}" markdown>').format(classes), Html(""), content, Html("</div>"), Html("")])
+
+
+def jump_list(entries: list[tuple[str, str]]) -> Html:
+    """ "On this page": links to a page's main sections, shown on small screens, where Material hides the contents."""
+    items = [Html("- [{}](#{})").format(label, anchor) for anchor, label in entries]
+    return NL.join([Html('<nav class="page-jumps" aria-label="On this page" markdown>'), Html(""),
+                    Html('<p class="page-jumps__title">On this page</p>'), Html(""), *items, Html(""), Html("</nav>"), Html("")])
 
 
 def cause_items(ds: Dataset, ids: list[str], page: str, summaries: bool = True) -> list[Html]:
@@ -235,38 +270,53 @@ def titles(vocabulary: vocab.Vocabulary, ids: list[str]) -> str:
 
 # ---- record pages ------------------------------------------------------
 
+CARE_HEADINGS = {"emergency": "Get emergency help if:", "urgent": "Get seen today if:",
+                 "soon": "Book an appointment if:", "self-care": "You can usually look after it at home if:"}
+
+
 def cause_page(ds: Dataset, rec: Record) -> Html:
+    """A cause, in the order of NHS condition pages: action first, then the detail.
+
+    What it is in a sentence; when to get help (a care card per tier, most
+    urgent first); what you can do now; then symptoms, treatments, how it
+    causes pain, diagnosis, outlook, the parts of the body, claims and sources.
+    On a phone the care cards and "What you can do" stay within the first three
+    screens (tests/test_browser.py measures it).
+    """
     page = src("causes", rec.id)
     tiers = vocab.tiers()
-    out = [*_head(rec)]
-    out.append(_also(rec))
-    out.append(Html("{}\n").format(rec["summary"]))
     situations = sorted(rec["when_to_get_help"], key=lambda s: tiers.rank(s["tier"]))
-    # Warning signs first: the emergency situations, then the care this cause itself calls for.
-    for tier in [t for t in tiers.ids if t in ("emergency", rec["urgency"])]:
+    jumps = [("when-to-get-help", "When to get help")]
+    if rec.get("self_care"):
+        jumps.append(("what-you-can-do", "What you can do"))
+    jumps += [("symptoms", "Symptoms"), ("treatments", "Treatments"), ("what-to-expect" if rec.get("outlook") else "how-it-is-diagnosed",
+              "What to expect" if rec.get("outlook") else "How it is diagnosed"), ("sources", "Sources")]
+    out = [*_head(rec)]
+    out.append(Html("{}\n").format(rec["summary"]))
+    out.append(_also(rec))
+    out.append(jump_list(jumps))
+    out += [heading("When to get help", "when-to-get-help"), Html("")]
+    present = [t for t in tiers.ids if any(s["tier"] == t for s in situations)]
+    for n, tier in enumerate(present):
         items = [escape(s["situation"]) for s in situations if s["tier"] == tier]
-        heading = {"emergency": "Get emergency help if:", "urgent": "Get seen today if:",
-                   "soon": "Book an appointment if:", "self-care": "You can usually look after it at home if:"}[tier]
-        if items:
-            out.append(care_card(tier, heading, items, page))
-    out.append(section("What it is", rec["overview"]))
+        out.append(care_card(tier, CARE_HEADINGS[tier], items, page, links=n == 0))
+    out.append(section("What you can do", rec.get("self_care"), "what-you-can-do"))
+    out.append(section("What it is", rec["overview"], "what-it-is"))
+    out.append(symptom_table(ds, rec, page))
+    out.append(pain_section(rec, page))
+    out.append(treatment_table(ds, rec, page))
     out.append(Html("## How it causes back pain or spasm\n"))
     mechs = vocab.get("mechanism")
     for m in rec["mechanisms"]:
         out.append(Html("- **{}:** {}").format(mechs.title(m["mechanism"]), m["text"]))
     out.append(Html(""))
-    out.append(symptom_table(ds, rec, page))
-    out.append(pain_section(rec, page))
     out.append(section("Who gets it", rec["who_gets_it"]))
     rfs = ds.cause_risk_factors(rec.id)
     if rfs:
         out.append(Html("Things that make it more likely: {}\n").format(names(ds, "risk-factors", [r.id for r in rfs], page)))
-    out.append(section("How it is diagnosed", rec["diagnosis"]))
-    out.append(treatment_table(ds, rec, page))
-    out.append(section("What to expect", rec.get("outlook")))
-    out.append(section("What you can do", rec.get("self_care")))
+    out.append(section("How it is diagnosed", rec["diagnosis"], "how-it-is-diagnosed"))
+    out.append(section("What to expect", rec.get("outlook"), "what-to-expect"))
     out.append(section("Prevention", rec["prevention"]))
-    out.append(when_to_get_help_list(situations))
     parts = ds.cause_anatomy(rec.id)
     if parts:
         out.append(Html("## Parts of the body involved\n"))
@@ -295,22 +345,15 @@ def _also(rec: Record) -> Html:
     return (Html("  \n").join(bits) + Html("\n")) if bits else Html("")
 
 
-def when_to_get_help_list(situations: list[dict]) -> Html:
-    out = [Html("## When to get help"), Html(""), Html("| How fast | When |"), Html("| --- | --- |")]
-    for s in situations:
-        out.append(Html("| {} {} | {} |").format(tier_badge(s["tier"]), vocab.tiers()[s["tier"]].get("action"), s["situation"]))
-    return NL.join(out) + NL
-
-
 def symptom_table(ds: Dataset, rec: Record, page: str) -> Html:
     typ = vocab.get("typicality")
-    out = [Html("## Symptoms"), Html(""), Html("| Symptom | How typical | Notes |"), Html("| --- | --- | --- |")]
+    out = [Html("| Symptom | How typical | Notes |"), Html("| --- | --- | --- |")]
     for entry in sorted(rec["symptoms"], key=lambda e: typ.rank(e["typical"])):
         sym = ds.get("symptoms", entry["id"])
         warn = Html(" {}").format(tier_badge(sym["urgency"])) if sym.get("urgency") in ("emergency", "urgent") else Html("")
         out.append(Html("| {}{} | {} | {} |").format(link(page, src("symptoms", sym.id), sym.title), warn,
                                                      typ.title(entry["typical"]), entry.get("note", "")))
-    return NL.join(out) + NL
+    return NL.join([heading("Symptoms", "symptoms"), Html(""), stack(NL.join(out) + NL)])
 
 
 def pain_section(rec: Record, page: str) -> Html:
@@ -338,12 +381,12 @@ def treatment_table(ds: Dataset, rec: Record, page: str) -> Html:
     entries = ds.cause_treatments(rec.id)
     roles, grades = vocab.get("role"), vocab.grades()
     entries = sorted(entries, key=lambda te: (roles.rank(te[1]["role"]), grades.rank(te[1]["grade"]), te[0].title))
-    out = [Html("## Treatments"), Html(""), Html("What guidelines say about each treatment for this cause."), Html(""),
-           Html("| Treatment | Role | Evidence | What the guidance says |"), Html("| --- | --- | --- | --- |")]
+    out = [Html("| Treatment | Role | Evidence | What the guidance says |"), Html("| --- | --- | --- | --- |")]
     for tr, ev in entries:
         out.append(Html("| {} | {} | {} | {} |").format(link(page, src("treatments", tr.id), tr.title), roles.title(ev["role"]),
                                                        grade_badge(ev["grade"]), ev["verdict"]))
-    return NL.join(out) + NL
+    return NL.join([heading("Treatments", "treatments"), Html(""), Html("What guidelines say about each treatment for this cause."), Html(""),
+                    stack(NL.join(out) + NL)])
 
 
 def symptom_page(ds: Dataset, rec: Record) -> Html:
@@ -356,14 +399,14 @@ def symptom_page(ds: Dataset, rec: Record) -> Html:
     causes = ds.symptom_causes(rec.id)
     typ = vocab.get("typicality")
     out += [Html("## Possible causes"), Html(""),
-            Html("These causes can produce this symptom. This is not a diagnosis: only a health professional can tell what is causing yours."), Html(""),
-            Html("| Cause | How typical | How fast to get help if suspected |"), Html("| --- | --- | --- |")]
+            Html("These causes can produce this symptom. This is not a diagnosis: only a health professional can tell what is causing yours."), Html("")]
+    rows = [Html("| Cause | How typical | How fast to get help if suspected |"), Html("| --- | --- | --- |")]
     for cause, entry in sorted(causes, key=lambda ce: (typ.rank(ce[1]["typical"]), ce[0].title)):
-        out.append(Html("| {} | {} | {} |").format(link(page, src("causes", cause.id), cause.title), typ.title(entry["typical"]),
-                                                   tier_badge(cause["urgency"])))
+        rows.append(Html("| {} | {} | {} |").format(link(page, src("causes", cause.id), cause.title), typ.title(entry["typical"]),
+                                                    tier_badge(cause["urgency"])))
     if not causes:
-        out.append(Html("| No cause in the guide lists this symptom yet. | | |"))
-    out.append(Html(""))
+        rows.append(Html("| No cause in the guide lists this symptom yet. | | |"))
+    out.append(stack(NL.join(rows) + NL))
     out += _tail(ds, rec, page)
     return NL.join(out)
 
@@ -387,17 +430,22 @@ def treatment_page(ds: Dataset, rec: Record) -> Html:
     out = [*_head(rec), _also(rec),
            Html('<p class="headline-grade">Evidence: {} {}</p>').format(grade_badge(rec["grade"]), rec["verdict"]), Html("")]
     out.append(Html("{}\n").format(rec["summary"]))
+    jumps = [("what-the-evidence-says", "What the evidence says"), ("risks-and-side-effects", "Risks and side effects")]
+    if rec.get("avoid_if"):
+        jumps.append(("who-should-avoid-it", "Who should avoid it"))
+    out.append(jump_list([*jumps, ("sources", "Sources")]))
     out.append(section("What it is", rec["what_it_is"]))
-    out += [Html("## What the evidence says"), Html(""), Html("| For | Role | Evidence | Verdict | Sources |"), Html("| --- | --- | --- | --- | --- |")]
+    out += [heading("What the evidence says", "what-the-evidence-says"), Html("")]
+    rows = [Html("| For | Role | Evidence | Verdict | Sources |"), Html("| --- | --- | --- | --- | --- |")]
     for ev in rec["evidence"]:
         weak = " (weak sources only)" if is_weak(ds, ev["sources"]) else ""
-        out.append(Html("| {} | {} | {} | {}{} | {} |").format(names(ds, "causes", ev["causes"], page), roles.title(ev["role"]),
-                                                              grade_badge(ev["grade"]), ev["verdict"], weak,
-                                                              names(ds, "sources", ev["sources"], page)))
-    out.append(Html(""))
+        rows.append(Html("| {} | {} | {} | {}{} | {} |").format(names(ds, "causes", ev["causes"], page), roles.title(ev["role"]),
+                                                               grade_badge(ev["grade"]), ev["verdict"], weak,
+                                                               names(ds, "sources", ev["sources"], page)))
+    out.append(stack(NL.join(rows) + NL))
     out.append(section("Benefits", rec["benefits"]))
-    out.append(section("Risks and side effects", rec["risks"]))
-    out.append(section("Who should avoid it or ask first", rec.get("avoid_if")))
+    out.append(section("Risks and side effects", rec["risks"], "risks-and-side-effects"))
+    out.append(section("Who should avoid it or ask first", rec.get("avoid_if"), "who-should-avoid-it"))
     out.append(doses_section(ds, rec, page))
     out.append(claims_section(ds, rec, page))
     out += _tail(ds, rec, page)

@@ -372,3 +372,85 @@ def test_flowchart_all_questions_collapsed_on_screen_complete_in_print(browser, 
     assert pg.locator(".triage-tree").is_visible()
     assert pg.locator(".triage-tree [data-step-id]").last.is_visible()
     context.close()
+
+
+# ---- phones: action first, nothing wider than the screen (issue 12) ----------------
+
+THREE_SCREENS = 3 * 844  # a 390x844 phone
+
+
+def _skip_search(pg) -> None:
+    """Loading every page quickly: the search index, its worker and the sitemap change no layout."""
+    pg.route(lambda url: url.endswith(("search_index.json", "sitemap.xml")) or "/workers/" in url, lambda route: route.abort())
+
+
+def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(phone, site_url, dataset):
+    """On a phone, every care card starts, and "What you can do" begins, within 2,532 px of the top."""
+    _skip_search(phone)
+    checked = 0
+    for kind in ("causes", "symptoms", "risk-factors", "treatments"):
+        for rid in dataset.kind(kind):
+            phone.goto(f"{site_url}{kind}/{rid}/", wait_until="domcontentloaded")
+            tops = phone.evaluate("""() => {
+                const y = el => Math.round(el.getBoundingClientRect().top + window.scrollY);
+                const self = document.getElementById('what-you-can-do');
+                return {cards: [...document.querySelectorAll('.md-content .care-card')].map(y), self: self ? y(self) : null,
+                        jumps: !!document.querySelector('.page-jumps') && getComputedStyle(document.querySelector('.page-jumps')).display !== 'none'};
+            }""")
+            rec = dataset.get(kind, rid)
+            if kind == "causes":
+                assert tops["cards"], f"{kind}/{rid}: no care card"
+                assert (tops["self"] is not None) == bool(rec.get("self_care")), f"{kind}/{rid}: 'What you can do' missing"
+            if kind in ("causes", "treatments"):
+                assert tops["jumps"], f"{kind}/{rid}: no 'On this page' list on a phone"
+            late = [t for t in tops["cards"] + [tops["self"]] if t is not None and t > THREE_SCREENS]
+            assert not late, f"{kind}/{rid}: care cards or 'What you can do' start at {late} px, below the first three screens"
+            checked += 1
+    assert checked > 60
+
+
+def test_no_page_is_wider_than_a_phone(phone, site_url, built_site):
+    """At 390x844 no page scrolls sideways: wide tables scroll in their own frame or stack into cards."""
+    _skip_search(phone)
+    pages = [p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if p.name != "404.html"]
+    assert len(pages) > 150
+    wide = {}
+    for rel in sorted(pages):
+        phone.goto(site_url + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), wait_until="domcontentloaded")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[rel] = width
+    assert wide == {}
+
+
+def test_matrices_scroll_in_their_frame_with_sticky_row_labels(phone, site_url):
+    for path in ("compare/causes-symptoms/", "compare/treatments-causes/"):
+        phone.goto(site_url + path)
+        frame = phone.locator(".matrix .md-typeset__scrollwrap").first
+        frame.wait_for()
+        assert frame.evaluate("el => el.scrollWidth > el.clientWidth"), f"{path}: the matrix does not scroll in its frame"
+        label = phone.locator(".matrix tbody tr td:first-child").first
+        cell = phone.locator(".matrix tbody tr td:nth-child(6)").first
+        before = cell.bounding_box()["x"]
+        frame.evaluate("el => { el.scrollLeft = 300; }")
+        phone.wait_for_timeout(50)
+        assert cell.bounding_box()["x"] < before - 100, f"{path}: the matrix did not scroll"
+        assert label.bounding_box()["x"] >= frame.bounding_box()["x"] - 1, f"{path}: the row labels scroll away"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_record_tables_become_labelled_cards_on_a_phone(phone, page, site_url):
+    phone.goto(site_url + "causes/muscle-strain/")
+    cell = phone.locator("#treatments ~ .stack-table td[data-label='Role']").first
+    assert phone.locator("#treatments ~ .stack-table table").first.evaluate("t => getComputedStyle(t).display") == "block"
+    assert cell.evaluate("td => getComputedStyle(td, '::before').content") == '"Role: "'
+    page.goto(site_url + "causes/muscle-strain/")  # a desktop keeps the table
+    assert page.locator("#treatments ~ .stack-table table").first.evaluate("t => getComputedStyle(t).display") != "block"
+
+
+def test_kidney_or_back_does_not_scroll_sideways_on_a_desktop(page, site_url):
+    page.goto(site_url + "compare/kidney-or-back/")
+    page.locator(".compact-table .md-typeset__scrollwrap").first.wait_for()
+    frames = page.locator(".compact-table .md-typeset__scrollwrap")
+    assert frames.count() >= 2
+    assert frames.evaluate_all("els => els.filter(el => el.scrollWidth > el.clientWidth + 1).length") == 0

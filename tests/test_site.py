@@ -312,3 +312,26 @@ def test_every_emergency_number_is_a_tap_to_call_link(built_site):
             for number in numbers:
                 assert not re.search(rf"(?<![\d,.]){number}(?![\d,.])", text), f"{page.relative_to(built_site)}: {number} is not a tel: link"
     assert shown >= 8, "no tel: links found: the test would pass on nothing"
+
+
+def test_no_markdown_attribute_reaches_a_page(built_site):
+    """md_in_html's markdown="..." is an instruction to the build, not HTML (the Nu checker reports it)."""
+    found = [str(p.relative_to(built_site)) for p in html_pages(built_site)
+             if re.search(r"<[a-z][^>]*\smarkdown(=|\s|>)", p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_emergency_signs_follow_the_data_rank(built_site, dataset):
+    """/emergency/ lists the signs in the order of their rank (how urgent, then how common), not alphabetically."""
+    from macros import compare
+
+    for urgency, card in (("emergency", "care-card--emergency"), ("urgent", "care-card--urgent")):
+        findings = [r for r in dataset.findings().values() if r.get("urgency") == urgency]
+        ranks = [r["rank"] for r in findings if r.get("rank") is not None]
+        assert len(ranks) == len(set(ranks)), f"two {urgency} findings share a rank"
+        expected = [f"{r.kind}/{r.id}/" for r in compare.by_rank(findings)]
+        box = load(built_site / "emergency" / "index.html").find("div", cls=card)
+        shown = [a.attrs["href"].split("../", 1)[-1] for li in box.find_all("li") for a in li.find_all("a")[:1]
+                 if "/" in a.attrs.get("href", "") and a.attrs["href"].split("../", 1)[-1].startswith(("symptoms/", "risk-factors/"))]
+        assert shown[: len(expected)] == expected
+    assert all(r.get("rank") for r in dataset.findings().values() if r.get("urgency") == "emergency"), "rank every emergency sign"
