@@ -181,6 +181,27 @@
     return { element: card, focus: heading, status: "Result: " + tier.title + ". " + node.title + "." };
   };
 
+  /* The first question is already in the page (drawn at build time): keep
+   * those elements and only wire the buttons, so nothing is repainted (the
+   * largest paint stays the first one) and nothing moves. */
+  Stepper.prototype.hydrate = function () {
+    var self = this, app = this.app;
+    var fieldset = app.querySelector("fieldset[data-node-id]");
+    if (!fieldset || fieldset.getAttribute("data-node-id") !== this.tree.start) return false;
+    var yes = fieldset.querySelector("button.triage-yes"), no = fieldset.querySelector("button.triage-no");
+    if (!yes || !no) return false;
+    yes.disabled = false;
+    no.disabled = false;
+    yes.addEventListener("click", function () { self.answer("y"); });
+    no.addEventListener("click", function () { self.answer("n"); });
+    this.answers = [];
+    app.appendChild(el("div", { "class": "triage-buttons triage-nav" }));
+    app.appendChild(el("p", { "class": "visually-hidden", role: "status", "aria-live": "polite", id: "triage-status" },
+      "Question 1: " + this.tree.nodes[this.tree.start].question));
+    app.setAttribute("data-ready", "true");
+    return true;
+  };
+
   Stepper.prototype.render = function (state, moveFocus) {
     var self = this, app = this.app, node = this.tree.nodes[state.node];
     var view = node.tier ? this.result(state) : this.question(state);
@@ -234,7 +255,9 @@
     var tree;
     try { tree = JSON.parse(app.getAttribute("data-tree")); } catch (e) { return; }
     current = new Stepper(app, tree);
-    current.go(readAnswers(), { push: false, focus: false });
+    var answers = readAnswers();
+    if (!answers.length && current.hydrate()) return;
+    current.go(answers, { push: false, focus: false });
   }
 
   /* Back/Forward between answers, or a fragment edited by hand, is followed.
