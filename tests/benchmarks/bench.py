@@ -222,6 +222,12 @@ def multiply(data_dir: Path, factor: int) -> None:
         if isinstance(node, dict) and isinstance(node.get("any_of"), list):
             node["any_of"] = node["any_of"] + [f + s for f in node["any_of"] for s in suffixes]
     triage_path.write_text(_dump(triage), encoding="utf-8")
+    # A reader's checklist is capped (maxItems) for readers; the synthetic copies only, lift it by the factor.
+    schema_path = data_dir / "schemas" / "triage.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    any_of = schema["$defs"]["question"]["properties"]["any_of"]
+    any_of["maxItems"] = any_of.get("maxItems", 20) * factor
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
 
 
 def stub_matrices(project: Path) -> None:
@@ -278,6 +284,8 @@ def plain_project(project: Path, capture: Path, dest: Path) -> Path:
     shutil.copytree(capture / "docs", dest / "docs", dirs_exist_ok=True)
     if (project / "overrides").is_dir():
         shutil.copytree(project / "overrides", dest / "overrides")
+    # Files the hooks generate that pages link to (the Atom feed): a stand-in, so --strict link checks pass.
+    (dest / "docs" / "feed.xml").write_text("<feed/>\n", encoding="utf-8")
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return dest
 
