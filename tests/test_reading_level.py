@@ -3,10 +3,11 @@
 One-line summaries (causes, treatments, parts of the body) and each
 treatment's risks and "avoid if" text. NHS pages sit around grade 6-8.
 
-The limits are what the data met when the test was written (issue 12: summaries
-median 9.1, worst 13.8; risks and avoid-if median 8.3, worst 16.5), so the
-figures cannot get worse. Tighten them towards the issue's target (median 8 or
-below, no single text above 11) as the content rewrites land.
+When the test was written (issue 12) summaries had median 9.1, worst 13.8, and
+risks and avoid-if median 8.3, worst 16.5. After the plain-words rewrite of the
+hardest texts the data meets the issue's target (median 8 or below, no single
+text above 11): summaries median 6.35, worst 9.6; risks and avoid-if median 6.4,
+worst 9.5. The limits are those figures, so they cannot get worse.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ with warnings.catch_warnings():
     import textstat
 
 # (median, worst) allowed, per group of texts.
-LIMITS = {"summaries": (9.1, 13.8), "risks and avoid-if": (8.3, 16.5)}
+LIMITS = {"summaries": (6.4, 9.6), "risks and avoid-if": (6.4, 9.5)}
 
 
 def grades(dataset) -> dict[str, dict[str, float]]:
