@@ -418,8 +418,14 @@ def site_stats(site: Path) -> dict:
             "html_max": max(sizes), "index_raw": len(index), "index_gz": gz(index)}
 
 
-def validator_time(project: Path, runs: int) -> float:
-    times = [timed([PY, "-m", "macros.validate", "data"], project)[0] for _ in range(runs)]
+# The synthetic 100x triage file outgrows the 256 KB limit meant for real contributions; lift it for the copies only.
+VALIDATE_SYNTHETIC = ("import sys; from macros import limits; limits.MAX_SINGLE_FILE_BYTES = 16 * 1024 * 1024; "
+                      "from macros import validate; sys.exit(validate.main(['data']))")
+
+
+def validator_time(project: Path, runs: int, synthetic: bool = False) -> float:
+    cmd = [PY, "-c", VALIDATE_SYNTHETIC] if synthetic else [PY, "-m", "macros.validate", "data"]
+    times = [timed(cmd, project)[0] for _ in range(runs)]
     return statistics.median(times)
 
 
@@ -552,7 +558,7 @@ def run(args) -> tuple[list[list[str]], list[str]]:
             multiply(big / "data", args.validate_scale)
             recs = count_records(big)
             log(f"validator on {args.validate_scale}x data ({recs} records)")
-            vbig = validator_time(big, 1)
+            vbig = validator_time(big, 1, synthetic=True)
             rows.append([f"Validator, {args.validate_scale}x data", f"{vbig:.1f} s ({recs:,} records; "
                          f"{vbig / recs * 1000:.1f} ms a record vs {v1 / records1 * 1000:.1f} at 1x)", "", ""])
         total = time.perf_counter() - started
