@@ -24,7 +24,7 @@ from . import vocab
 from .model import Dataset
 from .render import emergency_numbers, src
 from .text import Html, attr, clean_data, href, page_url
-from .triage import is_outcome, nodes
+from .triage import is_outcome, nodes, walk
 
 
 def _finding_link(ds: Dataset, fid: str, page: str, dirs: bool) -> dict:
@@ -115,13 +115,15 @@ def combinations_list(ds: Dataset, tier: str) -> Html:
     return Html('<ul class="triage-combinations">{}</ul>\n').format(items)
 
 
+def no_warning_spine(tree: dict) -> list[str]:
+    """The questions a reader with no finding answers, in order (the if_no spine)."""
+    return [step.node for step in walk(tree, set()).steps]
+
+
 def step_order(tree: dict) -> list[str]:
     """Questions in reading order: the if_no spine first, then each Yes branch's follow-ups."""
     graph = nodes(tree)
-    spine, name = [], tree["start"]
-    while not is_outcome(graph[name]):
-        spine.append(name)
-        name = graph[name]["if_no"]
+    spine = no_warning_spine(tree)
     order, seen = list(spine), set(spine)
 
     def visit(name: str) -> None:
@@ -197,7 +199,7 @@ def overview(ds: Dataset, page: str, dirs: bool) -> Html:
     tree = ds.triage
     graph = nodes(tree)
     tiers = vocab.tiers()
-    spine = [name for name in step_order(tree) if name in _spine(tree)]
+    spine = no_warning_spine(tree)
     row_h, box_w, box_h, gap = 46, 200, 34, 40
     boxes, lines = [], []
 
@@ -246,12 +248,3 @@ def overview(ds: Dataset, page: str, dirs: bool) -> Html:
         'to follow-up questions that end at the care levels shown. Emergency questions come first.</desc>'
         '{}{}</svg><figcaption>Down for No, right for Yes. Emergency questions come first.</figcaption></figure>\n'
     ).format(width + 8, height + 8, len(spine), Html().join(lines), Html().join(boxes))
-
-
-def _spine(tree: dict) -> set[str]:
-    graph = nodes(tree)
-    spine, name = set(), tree["start"]
-    while not is_outcome(graph[name]):
-        spine.add(name)
-        name = graph[name]["if_no"]
-    return spine

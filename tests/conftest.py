@@ -120,27 +120,42 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser page that records every request and any script error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def recording_page(browser, **context_args):
+    """A fresh page in its own context that records every request and any script error."""
+    context = browser.new_context(**context_args)
     pg = context.new_page()
     pg.requests_seen = []
     pg.errors_seen = []
     pg.on("request", lambda r: pg.requests_seen.append(r.url))
     pg.on("pageerror", lambda e: pg.errors_seen.append(str(e)))
+    return pg
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop page (1280x900) that records every request and any script error."""
+    pg = recording_page(browser, viewport={"width": 1280, "height": 900})
     yield pg
-    context.close()
+    pg.context.close()
 
 
 @pytest.fixture
 def phone(browser):
-    """A 390x844 touch phone page (as the page fixture: requests and script errors recorded)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
-    pg = context.new_page()
-    pg.requests_seen = []
-    pg.errors_seen = []
-    pg.on("request", lambda r: pg.requests_seen.append(r.url))
-    pg.on("pageerror", lambda e: pg.errors_seen.append(str(e)))
+    """A 390x844 touch phone page, recording like ``page``."""
+    pg = recording_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
     yield pg
-    context.close()
+    pg.context.close()
+
+
+def type_until_results(pg, query: str, attempts: int, timeout_ms: int) -> bool:
+    """Type a query into Material's search box until results show (its index loads in a worker, late)."""
+    box = pg.locator(".md-search__input")
+    for _attempt in range(attempts):
+        box.fill("")
+        box.type(query)
+        try:
+            pg.locator(".md-search-result__item").first.wait_for(timeout=timeout_ms)
+            return True
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
+            continue
+    return False

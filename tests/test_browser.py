@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import type_until_results
 
 from macros import triage
 
@@ -153,15 +154,7 @@ def test_offline_search_from_file_url(page, offline_site):
     page.goto((offline_site / "index.html").as_uri())
     meta = page.locator(".md-search-result__meta")
     page.keyboard.press("s")  # Material's shortcut focuses the search box
-    box = page.locator(".md-search__input")
-    for _attempt in range(10):  # the index loads through the iframe-worker shim; retype until it answers
-        box.fill("")
-        box.type("psoas")
-        try:
-            page.locator(".md-search-result__item").first.wait_for(timeout=2000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
-            continue
+    type_until_results(page, "psoas", attempts=10, timeout_ms=2000)  # the index loads through the iframe-worker shim
     page.locator(".md-search-result__item").first.wait_for(timeout=5000)
     assert "matching" in meta.inner_text()
     assert "psoas" in page.locator(".md-search-result").inner_text().lower()

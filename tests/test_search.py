@@ -14,6 +14,7 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import type_until_results
 
 pytestmark = pytest.mark.browser
 
@@ -79,16 +80,8 @@ def search(page, query: str) -> list[str]:
 def open_search(page, base_url: str) -> None:
     page.goto(base_url)
     page.keyboard.press("s")  # Material's shortcut focuses the search box
-    box = page.locator(".md-search__input")
-    for _attempt in range(20):  # the index loads in a worker: retype until it answers
-        box.fill("")
-        box.type("back")
-        try:
-            page.locator(".md-search-result__item").first.wait_for(timeout=1000)
-            return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
-            continue
-    raise AssertionError("search never answered")
+    if not type_until_results(page, "back", attempts=20, timeout_ms=1000):
+        raise AssertionError("search never answered")
 
 
 def run_queries(page, base_url: str, queries=LAY_QUERIES) -> dict[str, list[str]]:
