@@ -55,13 +55,17 @@ def ensure_venv(requirements: str) -> None:
                 run(sys.executable, "-m", "venv", VENV)
             else:
                 sys.exit(f"cannot create .venv ({exc}); install python3-venv and retry")
-    files = [ROOT / "requirements.txt"] + ([ROOT / requirements] if requirements != "requirements.txt" else [])
+    files = [ROOT / "requirements.txt"] + ([ROOT / requirements] if requirements != "requirements.txt" else []) + [ROOT / "pyproject.toml"]
     stamp = VENV / f".installed-{requirements}"
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
     # Every pin carries its hashes: pip refuses any file that does not match (and any unpinned dependency).
     run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", requirements)
+    # The project's own package (macros), editable: mkdocs' hook, tests and the benchmark import it from here.
+    # Its build backend (flit_core) is one of the hashed pins above, so nothing unpinned is fetched.
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
+        "--no-index", "--editable", ROOT)
     stamp.write_text(digest)
 
 
@@ -129,7 +133,7 @@ def cmd_validate(args: list[str]) -> None:
 
 def cmd_diff(args: list[str]) -> None:
     ensure_venv("requirements.txt")
-    run(PY, "-m", "macros.diff", *args)
+    run(PY, "-m", "macros.data.diff", *args)
 
 
 def cmd_setup(args: list[str]) -> None:
@@ -147,7 +151,7 @@ def cmd_test(args: list[str]) -> None:
 
 def cmd_bench(args: list[str]) -> None:
     ensure_venv("requirements-dev.txt")
-    run(PY, "tests/benchmarks/bench.py", *args)
+    run(PY, "-m", "tests.benchmarks.bench", *args)
 
 
 COMMANDS = {"serve": cmd_serve, "build": cmd_build, "offline": cmd_offline, "validate": cmd_validate,

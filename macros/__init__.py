@@ -1,13 +1,20 @@
-"""Back Spasm Guide's data layer and page rendering (mkdocs-macros module).
+"""Back Spasm Guide: from the YAML in data/ to the site's pages (the mkdocs-macros module).
 
-Entry points: ``python -m macros.validate`` (check data/), ``macros.main``
-(mkdocs-macros ``define_env``) and ``macros/hooks.py`` (mkdocs hooks that
-generate one page per record).
+Three layers, each importing only the ones before it:
+
+* ``macros.data``: read, check and query the records (no MkDocs, no HTML).
+  ``python -m macros.validate`` runs the validator; ``macros.data.kinds`` is
+  the one registry of record kinds.
+* ``macros.pages``: a validated dataset -> generated pages as Markdown, tables,
+  pictures, the flowchart, JSON-LD, the open-data JSON (no MkDocs).
+  ``python -m macros.pages OUT`` writes the pages to disk.
+* ``macros.adapters``: the thin MkDocs side: ``hooks.py`` (listed under
+  ``hooks:`` in mkdocs.yml) and ``main.py`` (``define_env``, the macros).
 """
 
 
 def define_env(env):
-    """mkdocs-macros entry point (module_name: macros); see macros/main.py."""
-    from .main import define_env as _define_env
+    """mkdocs-macros entry point (module_name: macros); see macros/adapters/main.py."""
+    from .adapters.main import define_env as _define_env
 
     _define_env(env)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from macros import api, model, yamlload
+from macros.data import model, yamlload
+from macros.pages import api
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

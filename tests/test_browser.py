@@ -8,9 +8,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import type_until_results
 
-from macros import triage
+from macros.data import triage
+
+from .conftest import type_until_results
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""python -m macros.diff: what a change to data/ means for readers, tested on a fixture pair.
+"""python -m macros.data.diff: what a change to data/ means for readers, tested on a fixture pair.
 
 tests/fixtures/diff/<case>.json lists edits (the same kinds as the invalid
 fixtures: replace, rename...) applied to a copy of data/; the report of the
@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_validator import apply_edit
+from .test_validator import apply_edit
 
-from macros import diff, model, triage
+from macros.data import diff, model, triage
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "fixtures" / "diff").glob("*.json"))
@@ -89,11 +89,11 @@ def test_cli_compares_a_git_ref_with_the_working_tree(tmp_path):
         apply_edit(repo, edit)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for args in (["HEAD"], []):  # a ref given, and the default: the merge base with main
-        result = subprocess.run([sys.executable, "-m", "macros.diff", *args], cwd=repo, env=env, capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-m", "macros.data.diff", *args], cwd=repo, env=env, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert "⚠ lowers: Symptom High temperature (`fever`)" in result.stdout
         # How many groups depends on the real tree's shape; that the change is reported does not.
         assert re.search(r"\(outcome `soon-history`\): \d+ group\(s\) of readers", result.stdout)
     assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout.strip()  # untouched
-    bad = subprocess.run([sys.executable, "-m", "macros.diff", "no-such-ref"], cwd=repo, env=env, capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "macros.data.diff", "no-such-ref"], cwd=repo, env=env, capture_output=True, text=True)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr

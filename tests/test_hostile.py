@@ -34,10 +34,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
-from htmldom import parse
 
-from macros import model, schemas, validate, yamlload
+from macros.data import model, schemas, validate, yamlload
+
+from .conftest import ROOT
+from .htmldom import parse
 
 CORPUS = [
     # Known attacks from issue 10.
@@ -141,7 +142,7 @@ def mini_records() -> dict[str, dict[str, dict]]:
     glossary["terms"] = glossary["terms"][:GLOSSARY_TERMS]
     triage = minimal_triage(out)
     cited: set[str] = set()
-    all_docs = [(model.KINDS[k][0], d) for k in out for d in out[k].values()] + [("glossary", glossary), ("triage", triage)]
+    all_docs = [(model.KINDS[k].schema, d) for k in out for d in out[k].values()] + [("glossary", glossary), ("triage", triage)]
     # Few sources: the first of every source list (so none becomes empty).
     firsts: set[str] = set()
     for schema_name, data in all_docs:
@@ -238,7 +239,7 @@ def text_fields(records: dict) -> list[tuple[str, str, tuple]]:
     fields = []
     for kind in model.KINDS:
         for rid, data in records[kind].items():
-            schema_name = model.KINDS[kind][0]
+            schema_name = model.KINDS[kind].schema
             fields += [(kind, rid, p) for p in _text_paths(schemas.schema(schema_name), f"{schema_name}.schema.json", data, ())]
     glossary = records["_single"]["glossary"]
     fields += [("glossary", "glossary", p) for p in _text_paths(schemas.schema("glossary"), "glossary.schema.json", glossary, ())
@@ -496,7 +497,7 @@ def _get(records: dict, field) -> object:
 
 def test_output_escaping_alone_makes_known_attacks_inert():
     """Defence in depth without the validator: the page builders on a dataset holding the issue's attacks."""
-    from macros import compare, render, text
+    from macros.pages import compare, render, text
 
     ds = validate.load_valid(ROOT / "data")
     ds = copy.deepcopy(ds)
@@ -521,7 +522,8 @@ def test_front_matter_that_does_not_read_back_stops_the_build(monkeypatch):
     """The generator refuses front matter MkDocs would read differently (a lost render_macros: false)."""
     from mkdocs.exceptions import PluginError
 
-    from macros import hooks, text
+    from macros.adapters import hooks
+    from macros.pages import text
 
     meta = {"render_macros": False, "title": "Name\x85with NEL"}
     page = text.front_matter(meta)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from conftest import ROOT
+from macros.data import model, review
 
-from macros import model, review
+from .conftest import ROOT
 
 TODAY = datetime.date(2026, 11, 22)
 

@@ -4,7 +4,7 @@ One page, many queries: each query is typed into the built site's own search
 (the lunr index Material builds, with the lay words from ``also_called`` as
 boosted tags) and the first three result pages are read from the list.
 
-Run ``python tests/test_search.py SITE_DIR`` to print the rank of the wanted
+Run ``python -m tests.test_search SITE_DIR`` to print the rank of the wanted
 page for every query against any built site (the issue's before/after table).
 """
 
@@ -14,7 +14,8 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import type_until_results
+
+from .conftest import type_until_results
 
 pytestmark = pytest.mark.browser
 
@@ -104,15 +105,14 @@ def test_lay_queries_find_the_right_page(page, site_url):
     assert not page.errors_seen, page.errors_seen
 
 
-if __name__ == "__main__":  # print the rank table for a built site: python tests/test_search.py SITE_DIR
+if __name__ == "__main__":  # print the rank table for a built site: python -m tests.test_search SITE_DIR
     import functools
     import http.server
     import threading
 
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
-    from conftest import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
+    from .conftest import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
 
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 8765
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=sys.argv[1]))

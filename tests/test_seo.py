@@ -14,10 +14,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, html_pages
-from htmldom import parse
 
-from macros import render, seo, text
+from macros.pages import render, seo, text
+
+from .conftest import ROOT, html_pages
+from .htmldom import parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ABOUT = {"causes": {"MedicalCondition"}, "symptoms": {"MedicalSignOrSymptom"}, "risk-factors": {"MedicalRiskFactor"},

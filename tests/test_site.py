@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, html_pages
-from htmldom import parse
 
-from macros.model import KINDS
+from macros.data.model import KINDS
+
+from .conftest import ROOT, html_pages
+from .htmldom import parse
 
 RECORD_KINDS = list(KINDS)
 
@@ -277,7 +278,7 @@ def test_build_is_strict_and_data_errors_stop_it(tmp_path):
     """Negative control on a copy of the project: a data error fails the build with the validator's message."""
     import shutil
 
-    from conftest import build_site
+    from .conftest import build_site
 
     for name in ("mkdocs.yml", "docs", "overrides", "macros", "data"):
         src = ROOT / name
@@ -296,7 +297,7 @@ def test_every_emergency_number_is_a_tap_to_call_link(built_site):
 
     Record text that mentions a number in passing (a source's summary, say) is the contributor's words and is left as written.
     """
-    from macros import vocab
+    from macros.data import vocab
 
     numbers = [t.id for t in vocab.get("emergencyNumber").terms]
     shown = 0
@@ -323,7 +324,7 @@ def test_no_markdown_attribute_reaches_a_page(built_site):
 
 def test_emergency_signs_follow_the_data_rank(built_site, dataset):
     """/emergency/ lists the signs in the order of their rank (how urgent, then how common), not alphabetically."""
-    from macros import compare
+    from macros.pages import compare
 
     for urgency, card in (("emergency", "care-card--emergency"), ("urgent", "care-card--urgent")):
         findings = [r for r in dataset.findings().values() if r.get("urgency") == urgency]

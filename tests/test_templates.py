@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from macros import model, schemas, vocab, yamlload
+from macros.data import model, schemas, vocab, yamlload
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "data" / "_templates"
 SCHEMA_DIR = ROOT / "data" / "schemas"
 
 # template file stem -> schema name; the glossary template is one entry of terms:
-TEMPLATES = {schema: schema for schema, _label in model.KINDS.values()}
+TEMPLATES = {k.schema: k.schema for k in model.KINDS.values()}
 TEMPLATES |= {"glossary-entry": "glossary", "triage": "triage"}
 
 MARK = re.compile(r"\s#\s*(required|optional)\b")
@@ -240,7 +240,7 @@ def test_vocabulary_words_are_checked(monkeypatch):
 def test_vscode_maps_each_data_folder_to_its_schema():
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     mapping = settings["yaml.schemas"]
-    for kind, (schema_name, _label) in model.KINDS.items():
+    for kind, schema_name in ((k.name, k.schema) for k in model.KINDS.values()):
         globs = mapping.get(f"./data/schemas/{schema_name}.schema.json")
         assert globs and f"data/{kind}/*.yaml" in globs, f".vscode/settings.json: map data/{kind}/*.yaml to its schema"
     for fname, schema_name in model.SINGLE_FILES.items():

@@ -8,10 +8,12 @@ import re
 
 import markdown
 import pytest
-from conftest import ROOT
 
-from macros import render, schemas, text, triage, vocab, yamlload
-from macros.model import KINDS
+from macros.data import schemas, triage, vocab, yamlload
+from macros.data.model import KINDS
+from macros.pages import render, text
+
+from .conftest import ROOT
 
 SCHEMA_FILES = sorted((ROOT / "data" / "schemas").glob("*.schema.json"))
 RECORD_FILES = sorted(p for kind in KINDS for p in (ROOT / "data" / kind).glob("*.yaml"))
@@ -39,7 +41,7 @@ def test_every_schema_property_has_a_description():
 def test_every_record_starts_with_its_schema_comment():
     assert len(RECORD_FILES) > 150, "no record files found"
     for path in RECORD_FILES:
-        schema = KINDS[path.parent.name][0]
+        schema = KINDS[path.parent.name].schema
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../schemas/{schema}.schema.json", f"{path}: first line is {first!r}"
     for name, schema in (("glossary.yaml", "glossary"), ("triage.yaml", "triage")):
@@ -188,7 +190,7 @@ def test_every_tier_is_an_outcome(dataset):
 
 def test_matrix_pages_turn_sparse_at_scale(dataset, monkeypatch):
     """Past MATRIX_MAX_COLUMNS causes the matrices list filled cells only, so size stays linear."""
-    from macros import compare
+    from macros.pages import compare
 
     full = compare.causes_by_symptoms(dataset, "compare/causes-symptoms.md")
     assert full.count('class="cell"') == len(dataset.kind("symptoms")) * len(dataset.kind("causes"))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from macros import validate
+from macros.data import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.json"))
@@ -128,8 +128,9 @@ def test_alias_bomb_fails_fast(data_copy, capsys):
 
 # ---- hostile input: characters, output escaping, limits, links (issue 10) ----------
 
-from macros import api, limits, model, rules, yamlload  # noqa: E402
-from macros.rules import Problem  # noqa: E402
+from macros.data import limits, model, rules, yamlload  # noqa: E402
+from macros.data.rules import Problem  # noqa: E402
+from macros.pages import api  # noqa: E402
 
 
 def test_annotation_escaping_follows_github_rules():
@@ -307,7 +308,7 @@ def test_contributing_states_the_limits():
 
 # ---- YAML syntax errors a person can act on (issue 15) ------------------------------
 
-from macros import yamlerrors  # noqa: E402
+from macros.data import yamlerrors  # noqa: E402
 
 
 def _yaml_problem(text: str):

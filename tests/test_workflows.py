@@ -175,7 +175,7 @@ def test_ci_summarises_data_changes_on_pull_requests():
     job = workflow["jobs"]["data-diff"]
     assert job["if"] == "github.event_name == 'pull_request'" and "permissions" not in job
     runs = [step.get("run", "") for step in job["steps"]]
-    assert any("python -m macros.diff" in run and '>> "$GITHUB_STEP_SUMMARY"' in run and "${{" not in run for run in runs), runs
+    assert any("python -m macros.data.diff" in run and '>> "$GITHUB_STEP_SUMMARY"' in run and "${{" not in run for run in runs), runs
     checkout = job["steps"][0]
     assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
 

@@ -57,15 +57,14 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from macros import model, schemas, yamlload  # noqa: E402
+from macros.data import model, schemas, yamlload  # noqa: E402
 
 PY = sys.executable
 README = Path(__file__).resolve().parent / "README.md"
-CLONED_KINDS = ["causes", "symptoms", "risk-factors", "treatments", "anatomy"]
+CLONED_KINDS = [k.name for k in model.KINDS.values() if not k.citation]  # every kind but sources (macros/data/kinds.py)
 IGNORE = shutil.ignore_patterns(".git", ".venv", "site", "site-offline", "dist", ".pytest_cache", ".ruff_cache",
                                 "__pycache__", "tests", "node_modules", ".github", ".vscode")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", "SOURCE_DATE_EPOCH": "1700000000"}
@@ -202,7 +201,7 @@ def multiply(data_dir: Path, factor: int) -> None:
         return
     suffixes = [f"-x{k}" for k in range(2, factor + 1)]
     for kind in CLONED_KINDS:
-        schema_name = model.KINDS[kind][0]
+        schema_name = model.KINDS[kind].schema
         for path in sorted((data_dir / kind).glob("*.yaml")):
             data = yamlload.load_file(path).data
             refs = [(p, ref) for p, ref, target in schemas.references(schema_name, data) if target in CLONED_KINDS or target == "findings"]
@@ -364,9 +363,9 @@ def _kind_of(url: str) -> str:
 
 def page_weight(site: Path) -> dict[str, dict[str, list[int]]]:
     """For each page in WEIGHT_PAGES: bytes fetched per kind on a first visit, [raw, gzip]."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 
-from . import vocab
-from .model import Dataset
+from ..data import vocab
+from ..data.model import Dataset
+from ..data.triage import is_outcome, nodes, walk
 from .render import emergency_numbers, src
 from .text import Html, attr, clean_data, href, page_url
-from .triage import is_outcome, nodes, walk
 
 
 def _finding_link(ds: Dataset, fid: str, page: str, dirs: bool) -> dict:

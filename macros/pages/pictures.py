@@ -9,8 +9,8 @@ and is escaped.
 
 from __future__ import annotations
 
-from . import vocab
-from .model import Dataset, Record
+from ..data import vocab
+from ..data.model import Dataset, Record
 from .render import NL, titles
 from .text import Html, link
 

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .text import clean
+from ..pages.text import clean
 
 
 class CellLabels(Treeprocessor):

@@ -54,7 +54,7 @@ def rule_findings_unique(ds: Dataset) -> Iterator[Problem]:
     first, second = FINDING_KINDS
     for fid in sorted(set(ds.kind(first)) & set(ds.kind(second))):
         rec = ds.kind(second)[fid]
-        yield problem(rec, ("id",), f"'{fid}' is already a {KINDS[first][1]} id; finding ids must be unique, so choose another id")
+        yield problem(rec, ("id",), f"'{fid}' is already a {KINDS[first].singular} id; finding ids must be unique, so choose another id")
 
 
 def _target_ids(ds: Dataset, target: str) -> tuple[set[str], str]:
@@ -63,13 +63,13 @@ def _target_ids(ds: Dataset, target: str) -> tuple[set[str], str]:
     if target == "nodes":
         nodes = ds.triage.get("nodes")
         return set(nodes) if isinstance(nodes, dict) else set(), "triage node"
-    return set(ds.kind(target)), KINDS[target][1]
+    return set(ds.kind(target)), KINDS[target].singular
 
 
 def rule_references(ds: Dataset) -> Iterator[Problem]:
     """Every id that points at another record (schema x-ref) resolves."""
     for rec in ds.all_records():
-        for path, ref, target in schemas.references(rec.schema_name, rec.data):
+        for path, ref, target in schemas.references(rec.schema_name, rec.data, ds.schema_dir):
             ids, label = _target_ids(ds, target)
             if ref not in ids:
                 where = f"data/{target}/" if target in KINDS else ("data/symptoms/ or data/risk-factors/" if target == "findings" else "nodes:")
@@ -126,7 +126,7 @@ def rule_plain_text(ds: Dataset) -> Iterator[Problem]:
     string field the schemas leave unpatterned) no Markdown links, images, autolinks, link definitions,
     attribute lists or web addresses. A contributor who wants a link cites a source."""
     for rec in ds.all_records():
-        free = {path for path, _value, kind in schemas.string_fields(rec.schema_name, rec.data) if kind == "text"}
+        free = {path for path, _value, kind in schemas.string_fields(rec.schema_name, rec.data, ds.schema_dir) if kind == "text"}
         for path, text in _strings(rec.data):
             found = markup_problem(text, free_text=path in free)
             if found:
@@ -187,9 +187,9 @@ def _url_chars_problem(url: str) -> str:
 def rule_urls(ds: Dataset) -> Iterator[Problem]:
     """Web addresses (fields the schemas mark format: uri) are plain https:// addresses. The schema's pattern
     already refused other characters (and said so); this checks the host, port, % escapes and brackets."""
-    pattern = re.compile(schemas.schema("vocabularies")["$defs"]["url"]["pattern"])
+    pattern = re.compile(schemas.schema("vocabularies", ds.schema_dir)["$defs"]["url"]["pattern"])
     for rec in ds.all_records():
-        for path, value, kind in schemas.string_fields(rec.schema_name, rec.data):
+        for path, value, kind in schemas.string_fields(rec.schema_name, rec.data, ds.schema_dir):
             if kind == "url" and pattern.match(value):
                 found = url_problem(value)
                 if found:
@@ -198,7 +198,7 @@ def rule_urls(ds: Dataset) -> Iterator[Problem]:
 
 def rule_ambiguous_values(ds: Dataset) -> Iterator[Problem]:
     """Unquoted yes/no/on/off or dates where text is expected."""
-    dates = schemas.date_fields()
+    dates = schemas.date_fields(ds.schema_dir)
     for rec in ds.all_records():
         for path, raw in rec.loaded.ambiguous.items():
             key = next((p for p in reversed(path) if isinstance(p, str)), "")
@@ -280,7 +280,7 @@ def rule_headline_grade(ds: Dataset) -> Iterator[Problem]:
 def rule_review(ds: Dataset) -> Iterator[Problem]:
     """A clinician review names the reviewer; next_due is a real date after last_reviewed; and no record
     stays more than the grace period (vocabularies.schema.json, $defs/review) past its review due date.
-    Records past due but within the grace period are only warned about (python -m macros.review)."""
+    Records past due but within the grace period are only warned about (python -m macros.data.review)."""
     from . import review as reviews
 
     today = datetime.date.today()

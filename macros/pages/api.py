@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .model import KINDS, Dataset
+from ..data.model import KINDS, Dataset
 from .text import json_text
 
 

@@ -1,7 +1,7 @@
 """What a change to data/ means for readers, in plain words, as Markdown.
 
-    python -m macros.diff            # the working tree against the merge base with main
-    python -m macros.diff BASE       # ... against BASE, any git ref (a branch, a tag, a commit)
+    python -m macros.data.diff            # the working tree against the merge base with main
+    python -m macros.data.diff BASE       # ... against BASE, any git ref (a branch, a tag, a commit)
 
 The dataset at BASE is read from git (``git archive BASE data``, unpacked into
 a temporary folder: the working tree is never checked out or touched) and
@@ -168,7 +168,7 @@ def _records(ds: model.Dataset) -> dict[tuple[str, str], model.Record]:
 
 
 def _title(kind: str, rec: model.Record) -> str:
-    singular = model.KINDS[kind][1] if kind in model.KINDS else {"triage": "flowchart", "glossary": "glossary"}.get(kind, kind)
+    singular = model.KINDS[kind].singular if kind in model.KINDS else {"triage": "flowchart", "glossary": "glossary"}.get(kind, kind)
     if kind not in model.KINDS:
         return f"The {singular} (`{rec.path.as_posix()}`)"
     name = rec.title if len(rec.title) <= 80 else rec.title[:79] + "…"
@@ -397,11 +397,11 @@ def default_base(root: Path) -> str:
         result = subprocess.run(["git", "-C", str(root), "merge-base", "HEAD", main], capture_output=True, text=True)
         if result.returncode == 0:
             return result.stdout.strip()
-    raise SystemExit("no branch 'main' to compare with; give a git ref: python -m macros.diff BASE")
+    raise SystemExit("no branch 'main' to compare with; give a git ref: python -m macros.data.diff BASE")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m macros.diff", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m macros.data.diff", description=__doc__.splitlines()[0])
     parser.add_argument("base", nargs="?", help="a git ref (default: the merge base of HEAD with main)")
     args = parser.parse_args(argv)
     root = Path(git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import validate
-from .model import Dataset
+from ..data import validate
+from ..data.model import Dataset
 
 _current: Dataset | None = None
 

@@ -1,4 +1,8 @@
-"""Shape checks: each record against its JSON Schema in data/schemas/.
+"""Shape checks: each record against its JSON Schema in the data folder's schemas/ (data/schemas/).
+
+Every function takes the schema folder (default: this repository's
+data/schemas/); the validator passes the checked data folder's own
+(``Dataset.schema_dir``), which is also the folder the open-data API publishes.
 
 Turns jsonschema's errors into contributor-friendly ``(path, message)``
 pairs ("unknown field 'sumary'; did you mean 'summary'?") and walks the
@@ -21,15 +25,33 @@ from referencing.jsonschema import DRAFT202012
 
 from . import limits
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "schemas"
 
 
 @lru_cache(maxsize=4)
+def _read(schema_dir: Path) -> tuple[dict[str, dict], tuple[tuple[str, str], ...]]:
+    """(schema file name -> schema, (file name, problem) for each file that is not JSON).
+
+    A link or special file is never read (the validator reports it: model.unsafe_entries)."""
+    found: dict[str, dict] = {}
+    broken: list[tuple[str, str]] = []
+    for path in sorted(Path(schema_dir).glob("*.schema.json")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            found[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            broken.append((path.name, f"is not valid JSON ({exc}); fix it or copy it again from the guide's data/schemas/"))
+    return found, tuple(broken)
+
+
 def _schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
-    return {
-        p.name: json.loads(p.read_text(encoding="utf-8"))
-        for p in sorted(Path(schema_dir).glob("*.schema.json"))
-    }
+    return _read(Path(schema_dir))[0]
+
+
+def broken(schema_dir: Path) -> tuple[tuple[str, str], ...]:
+    """(file name, problem) for every schema file in schema_dir that cannot be read as JSON."""
+    return _read(Path(schema_dir))[1]
 
 
 @lru_cache(maxsize=32)
@@ -41,8 +63,14 @@ def validator(name: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
     return Draft202012Validator(schemas[f"{name}.schema.json"], registry=registry)
 
 
-def schema(name: str) -> dict:
-    return _schemas()[f"{name}.schema.json"]
+def schema(name: str, schema_dir: Path = SCHEMA_DIR) -> dict:
+    return _schemas(schema_dir)[f"{name}.schema.json"]
+
+
+def missing(schema_dir: Path, names) -> list[str]:
+    """The schema files among ``<name>.schema.json`` for names that schema_dir lacks."""
+    have = _schemas(schema_dir)
+    return [f"{n}.schema.json" for n in names if f"{n}.schema.json" not in have]
 
 
 def closest(word: str, choices) -> str | None:
@@ -56,9 +84,9 @@ def did_you_mean(word: str, choices) -> str:
     return f"did you mean '{best}'? " if best else ""
 
 
-def check(name: str, data: Any) -> Iterator[tuple[tuple, str]]:
-    """Yield (path, message) for every way data breaks schema `name`."""
-    for error in validator(name).iter_errors(data):
+def check(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str]]:
+    """Yield (path, message) for every way data breaks schema `name` (in schema_dir: the data folder's own schemas)."""
+    for error in validator(name, Path(schema_dir)).iter_errors(data):
         yield from _explain(error)
 
 
@@ -152,26 +180,27 @@ def _describe(sch: dict, key: str) -> str:
     return text.rstrip(".") or "see the template in data/_templates/"
 
 
+
 # ---- references -------------------------------------------------------
 
-def _resolve(ref: str, base: str | None) -> dict:
+def _resolve(ref: str, base: str | None, schema_dir: Path = SCHEMA_DIR) -> dict:
     fname, _, pointer = ref.partition("#")
-    target = _schemas()[fname or base] if (fname or base) else {}
+    target = _schemas(schema_dir)[fname or base] if (fname or base) else {}
     for part in [p for p in pointer.split("/") if p]:
         target = target[part]
     return target
 
 
-def references(name: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
+def references(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
     """Yield (path, id, target) for every value whose schema carries x-ref."""
     seen: set = set()
-    for path, value, sch, _base in _walk(schema(name), f"{name}.schema.json", data, ()):
+    for path, value, sch, _base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), schema_dir):
         if "x-ref" in sch and isinstance(value, str) and (path, sch["x-ref"]) not in seen:
             seen.add((path, sch["x-ref"]))
             yield path, value, sch["x-ref"]
 
 
-def string_fields(name: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
+def string_fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
     """Yield (path, value, kind) for every text value, kind read from the schema:
 
     * "url": a web address (its schema, after $ref, has format: uri);
@@ -179,15 +208,15 @@ def string_fields(name: str, data: Any) -> Iterator[tuple[tuple, str, str]]:
     * "word": ids, dates, vocabulary words and other patterned values.
     """
     seen: set = set()
-    for path, value, sch, base in _walk(schema(name), f"{name}.schema.json", data, ()):
+    for path, value, sch, base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), schema_dir):
         if isinstance(value, str) and path not in seen:
-            kind = _string_kind(sch, base)
+            kind = _string_kind(sch, base, schema_dir)
             if kind:
                 seen.add(path)
                 yield path, value, kind
 
 
-def _string_kind(sch: dict, base: str) -> str | None:
+def _string_kind(sch: dict, base: str, schema_dir: Path = SCHEMA_DIR) -> str | None:
     merged: dict = {}
     while isinstance(sch, dict):
         for key, value in sch.items():
@@ -196,7 +225,7 @@ def _string_kind(sch: dict, base: str) -> str | None:
             break
         ref = sch["$ref"]
         base = ref.partition("#")[0] or base
-        sch = _resolve(ref, base)
+        sch = _resolve(ref, base, schema_dir)
     if merged.get("format") == "uri":
         return "url"
     if merged.get("type") != "string" and not {"pattern", "enum", "const", "oneOf"} & set(merged):
@@ -206,7 +235,7 @@ def _string_kind(sch: dict, base: str) -> str | None:
     return "text"
 
 
-def _walk(sch: dict, base: str, data: Any, path: tuple):
+def _walk(sch: dict, base: str, data: Any, path: tuple, schema_dir: Path = SCHEMA_DIR):
     """Yield (path, value, schema node, schema file) for every schema node that applies to every value."""
     if not isinstance(sch, dict):
         return
@@ -214,24 +243,24 @@ def _walk(sch: dict, base: str, data: Any, path: tuple):
     if "$ref" in sch:
         ref = sch["$ref"]
         fname = ref.partition("#")[0] or base
-        yield from _walk(_resolve(ref, base), fname, data, path)
+        yield from _walk(_resolve(ref, base, schema_dir), fname, data, path, schema_dir)
     for key in ("then", "else"):
         if key in sch:
-            yield from _walk(sch[key], base, data, path)
+            yield from _walk(sch[key], base, data, path, schema_dir)
     if isinstance(data, dict):
         props = sch.get("properties", {})
         extra = sch.get("additionalProperties")
         for key, value in data.items():
             if key in props:
-                yield from _walk(props[key], base, value, path + (key,))
+                yield from _walk(props[key], base, value, path + (key,), schema_dir)
             elif isinstance(extra, dict):
-                yield from _walk(extra, base, value, path + (key,))
+                yield from _walk(extra, base, value, path + (key,), schema_dir)
     elif isinstance(data, list) and isinstance(sch.get("items"), dict):
         for i, value in enumerate(data):
-            yield from _walk(sch["items"], base, value, path + (i,))
+            yield from _walk(sch["items"], base, value, path + (i,), schema_dir)
 
 
-def date_fields() -> set[str]:
+def date_fields(schema_dir: Path = SCHEMA_DIR) -> set[str]:
     """Names of properties that hold dates, read from the schemas."""
     names: set[str] = set()
 
@@ -248,6 +277,6 @@ def date_fields() -> set[str]:
             for value in node:
                 visit(value)
 
-    for s in _schemas().values():
+    for s in _schemas(Path(schema_dir)).values():
         visit(s)
     return names

@@ -19,18 +19,15 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from . import vocab
-from .model import Dataset, Record
+from ..data import vocab
+from ..data.model import KINDS, Dataset, Record
+from . import render
 from .text import clean, page_url
 
-ABOUT_TYPES = {"causes": "MedicalCondition", "symptoms": "MedicalSignOrSymptom", "risk-factors": "MedicalRiskFactor",
-               "treatments": "MedicalTherapy", "anatomy": "AnatomicalStructure"}
+# schema.org type of what each kind's page is about (the registry, macros/data/kinds.py); sources have none.
+ABOUT_TYPES = {name: k.about for name, k in KINDS.items() if k.about}
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"
-
-
-def record_src(kind: str, record_id: str) -> str:
-    return f"{kind}/{record_id}.md"
 
 
 class Urls:
@@ -50,7 +47,7 @@ class Urls:
 def _ref(urls: Urls, schema_type: str, rec: Record) -> dict[str, Any]:
     """A short reference to another record: its type, name and (when known) URL."""
     out: dict[str, Any] = {"@type": schema_type, "name": rec.title}
-    url = urls.page(record_src(rec.kind, rec.id))
+    url = urls.page(render.src(rec.kind, rec.id))
     if url:
         out["url"] = url
     return out
@@ -95,7 +92,7 @@ def jsonld(ds: Dataset, rec: Record, urls: Urls, site_name: str, description: st
                             "description": description, "inLanguage": "en",
                             "lastReviewed": str(rec["last_reviewed"]),
                             "isPartOf": {"@type": "WebSite", "name": site_name}}
-    url = urls.page(record_src(rec.kind, rec.id))
+    url = urls.page(render.src(rec.kind, rec.id))
     if url:
         page["url"] = url
         page["isPartOf"]["url"] = urls.base
@@ -142,7 +139,7 @@ def feed(ds: Dataset, urls: Urls, site_name: str, site_description: str, reposit
     sub(root, "link", rel="self", type="application/atom+xml", href=(urls.base + FEED_PATH) if urls.base else FEED_PATH)
     sub(root, "link", rel="alternate", type="text/html", href=urls.base or "./")
     for rec in records:
-        src = record_src(rec.kind, rec.id)
+        src = render.src(rec.kind, rec.id)
         entry = sub(root, "entry")
         sub(entry, "id", urls.page(src) or f"{tag_base}/{rec.kind}/{rec.id}")
         sub(entry, "title", rec.title)
@@ -154,6 +151,4 @@ def feed(ds: Dataset, urls: Urls, site_name: str, site_description: str, reposit
 
 
 def _summary(rec: Record) -> str:
-    from .render import _DESCRIPTION
-
-    return _DESCRIPTION[rec.kind](rec)
+    return render.description(rec)

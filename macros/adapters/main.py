@@ -8,7 +8,8 @@ take no data text from the page, only the page's own path for links.
 
 from __future__ import annotations
 
-from . import compare, pictures, render, site, triage_page
+from ..pages import compare, pictures, render, triage_page
+from . import site
 
 
 def define_env(env):

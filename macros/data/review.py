@@ -7,7 +7,7 @@ review falls a fixed interval after ``last_reviewed``: ``x-interval-months`` of 
 data/schemas/vocabularies.schema.json, defined there once.
 
 * ``review_status(record)`` gives a page the plain words to show (no HTML, no Markdown).
-* ``overdue(ds)`` lists records past their due date; ``python -m macros.review`` prints them as
+* ``overdue(ds)`` lists records past their due date; ``python -m macros.data.review`` prints them as
   warnings and exits 0 (``--strict``: exit 1 if any). The validator (macros/rules.py) turns a record
   into an error only once it is more than ``x-grace-days`` past due, so CI fails on stale content
   after a grace period, while a build or a pull request made in the meantime only warns.
@@ -145,7 +145,7 @@ def overdue(ds, today: datetime.date | None = None, grace: int = 0) -> list[tupl
 def main(argv: list[str] | None = None) -> int:
     from . import model
 
-    parser = argparse.ArgumentParser(prog="python -m macros.review",
+    parser = argparse.ArgumentParser(prog="python -m macros.data.review",
                                      description="List records whose review is due (warnings; exit 0).")
     parser.add_argument("data_dir", nargs="?", default=str(model.DATA_DIR))
     parser.add_argument("--within", type=int, default=0, metavar="DAYS",

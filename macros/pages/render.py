@@ -15,9 +15,9 @@ front matter, which ``macros/hooks.py`` reads back and compares.
 
 from __future__ import annotations
 
-from . import vocab
-from .model import KINDS, Dataset, Record
-from .review import review_status
+from ..data import vocab
+from ..data.model import KINDS, Dataset, Record
+from ..data.review import review_status
 from .text import Html, escape, external_url, front_matter, link, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
@@ -45,8 +45,7 @@ def index_src(kind: str) -> str:
 
 
 def kind_title(kind: str) -> str:
-    return {"causes": "Causes", "symptoms": "Symptoms", "risk-factors": "Risk factors",
-            "treatments": "Treatments", "anatomy": "Parts of the body", "sources": "Sources"}[kind]
+    return KINDS[kind].title
 
 
 def page_meta(title: object, description: object = "", **extra: object) -> dict[str, object]:
@@ -58,9 +57,10 @@ def page_meta(title: object, description: object = "", **extra: object) -> dict[
     return meta
 
 
-_DESCRIPTION = {"causes": lambda r: r["summary"], "treatments": lambda r: r["summary"], "anatomy": lambda r: r["summary"],
-                "symptoms": lambda r: _first_sentence(r["description"]),
-                "risk-factors": lambda r: _first_sentence(r["description"]), "sources": lambda r: r["used_for"]}
+def description(rec: Record) -> str:
+    """The page's meta description: the field the registry names (macros/data/kinds.py), whole or its first sentence."""
+    name, how = KINDS[rec.kind].description
+    return _first_sentence(rec[name]) if how == "first-sentence" else rec[name]
 
 
 # Search ranking (Material's search plugin): front-matter ``tags`` are indexed
@@ -87,21 +87,17 @@ def lay_words(rec: Record) -> list[str]:
 def record_meta(rec: Record) -> dict[str, object]:
     """Front matter of a record page: no macros, title, description, the YAML file for the edit link, search words."""
     extra: dict[str, object] = {"data_path": rec.path.as_posix()}
-    if rec.kind == "sources":
+    if KINDS[rec.kind].citation:
         extra["search"] = {"boost": SOURCE_SEARCH_BOOST}
     else:
         extra["tags"] = lay_words(rec)
-    return page_meta(rec.title, _DESCRIPTION[rec.kind](rec), **extra)
-
-
-KIND_LABELS = {"causes": "Cause", "symptoms": "Symptom", "risk-factors": "Risk factor", "treatments": "Treatment",
-               "anatomy": "Part of the body", "sources": "Source"}
+    return page_meta(rec.title, description(rec), **extra)
 
 
 def kind_label(rec: Record) -> Html:
     """The record's kind and care tier in words: "Symptom · Emergency: call your emergency number now",
     "Cause · Soon: book an appointment", "Treatment · Medicine", "Source · Blog"."""
-    bits: list[object] = [KIND_LABELS[rec.kind]]
+    bits: list[object] = [KINDS[rec.kind].label]
     tier = rec.get("urgency")
     if tier:
         term = vocab.tiers()[tier]
@@ -129,8 +125,8 @@ def title_heading(rec: Record) -> Html:
 
 
 def index_meta(kind: str) -> dict[str, object]:
-    extra: dict[str, object] = {"search": {"boost": SOURCE_SEARCH_BOOST}} if kind == "sources" else {}
-    return page_meta(kind_title(kind), INTROS[kind], **extra)
+    extra: dict[str, object] = {"search": {"boost": SOURCE_SEARCH_BOOST}} if KINDS[kind].citation else {}
+    return page_meta(kind_title(kind), KINDS[kind].intro, **extra)
 
 
 # ---- small pieces ------------------------------------------------------
@@ -516,29 +512,15 @@ def source_page(ds: Dataset, rec: Record) -> Html:
     return NL.join(out)
 
 
-RECORD_PAGES = {
-    "causes": cause_page,
-    "symptoms": symptom_page,
-    "risk-factors": risk_factor_page,
-    "treatments": treatment_page,
-    "anatomy": anatomy_page,
-    "sources": source_page,
-}
-
-INTROS = {
-    "causes": "Conditions that can cause back pain or back spasm, from a strained muscle to a kidney stone. Sort or filter the table; the last column says how fast to get help if you think you might have it.",
-    "symptoms": "Things you may notice. Warning signs are marked with how fast to get help. Each symptom page lists the causes that can produce it.",
-    "risk-factors": "Things about you, or what happened, that make some causes more likely.",
-    "treatments": "Treatments used for back pain and its causes, with what guidelines and reviews say about each.",
-    "anatomy": "The parts of the body involved in back pain and spasm.",
-    "sources": "Every source the guide cites, with its kind. Guidelines and systematic reviews are the strongest; blogs and commercial pages the weakest.",
-}
+def record_page(ds: Dataset, rec: Record) -> Html:
+    """A record's page, by the function its kind names in the registry (macros/data/kinds.py)."""
+    return PAGE_FUNCTIONS[rec.kind](ds, rec)
 
 
 def index_page(ds: Dataset, kind: str) -> Html:
     page = index_src(kind)
     records = sorted(ds.kind(kind).values(), key=lambda r: r.title.lower())
-    out = [Html(front_matter(index_meta(kind))), Html("# {}").format(kind_title(kind)), Html(""), escape(INTROS[kind]), Html("")]
+    out = [Html(front_matter(index_meta(kind))), Html("# {}").format(kind_title(kind)), Html(""), escape(KINDS[kind].intro), Html("")]
     if kind == "anatomy":
         from .pictures import anatomy_diagram
 
@@ -549,31 +531,32 @@ def index_page(ds: Dataset, kind: str) -> Html:
 
 
 def _index_rows(ds: Dataset, kind: str, records: list[Record], page: str):
-    none = Html('<span class="tier tier--none">No warning sign alone</span>')
-    if kind == "causes":
-        groups = vocab.get("group")
-        return (["Cause", "In short", "Group", "How fast to get help"],
-                [[link(page, src(kind, r.id), r.title), escape(r["summary"]), escape(groups.title(r["group"])), tier_badge(r["urgency"])] for r in records])
-    if kind == "symptoms":
-        regions = vocab.get("bodyRegion")
-        return (["Symptom", "What it is like", "Part of the body", "On its own"],
-                [[link(page, src(kind, r.id), r.title), escape(_first_sentence(r["description"])), escape(regions.title(r["region"])),
-                  tier_badge(r["urgency"]) if r.get("urgency") else none] for r in records])
-    if kind == "risk-factors":
-        cats = vocab.get("riskCategory")
-        return (["Risk factor", "What it means", "Kind", "On its own"],
-                [[link(page, src(kind, r.id), r.title), escape(_first_sentence(r["description"])), escape(cats.title(r["category"])),
-                  tier_badge(r["urgency"]) if r.get("urgency") else none] for r in records])
-    if kind == "treatments":
-        cats = vocab.get("treatmentCategory")
-        return (["Treatment", "In short", "Kind", "Evidence"],
-                [[link(page, src(kind, r.id), r.title), escape(r["summary"]), escape(cats.title(r["category"])), grade_badge(r["grade"])] for r in records])
-    if kind == "anatomy":
-        return (["Part of the body", "In short", "Causes"],
-                [[link(page, src(kind, r.id), r.title), escape(r["summary"]), names(ds, "causes", r["causes"], page)] for r in records])
-    kinds = vocab.get("sourceKind")
-    return (["Source", "Publisher", "Kind", "Date"],
-            [[link(page, src(kind, r.id), r.title), escape(r["publisher"]), escape(kinds.title(r["kind"])), escape(r.get("date", "n.d."))] for r in records])
+    columns = KINDS[kind].columns
+    return [c.header for c in columns], [[_cell(ds, rec, c, page) for c in columns] for rec in records]
+
+
+def _cell(ds: Dataset, rec: Record, column, page: str) -> Html:
+    """One index-table cell, shown as the registry's column says (macros/data/kinds.py Column)."""
+    show, value = column.show, rec.get(column.field)
+    if show == "link":
+        return link(page, src(rec.kind, rec.id), rec.title)
+    if show == "text":
+        return escape(value)
+    if show == "date":
+        return escape(value or "n.d.")
+    if show == "first-sentence":
+        return escape(_first_sentence(value))
+    if show.startswith("vocab:"):
+        return escape(vocab.get(show.removeprefix("vocab:")).title(value))
+    if show.startswith("names:"):
+        return names(ds, show.removeprefix("names:"), value, page)
+    if show == "grade":
+        return grade_badge(value)
+    if show == "tier" or (show == "tier-or-none" and value):
+        return tier_badge(value)
+    if show == "tier-or-none":
+        return Html('<span class="tier tier--none">No warning sign alone</span>')
+    raise ValueError(f"{rec.kind}: index column {column.header!r} has an unknown show {show!r} (macros/data/kinds.py)")
 
 
 def _first_sentence(text: str) -> str:
@@ -598,3 +581,7 @@ def table(headers: list[object], rows: list[list[object]], sortable: bool = Fals
     if sortable:
         out += [Html("</div>"), Html("")]
     return NL.join(out)
+
+
+# The page function of each kind, by the name its registry entry gives (macros/data/kinds.py).
+PAGE_FUNCTIONS = {kind: globals()[k.page] for kind, k in KINDS.items()}

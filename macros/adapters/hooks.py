@@ -1,26 +1,27 @@
-"""MkDocs hooks: load the data once per build and generate a page per record.
+"""MkDocs hooks: load the data once per build and add the generated pages to it.
 
-Listed under ``hooks:`` in mkdocs.yml. mkdocs-macros cannot create pages, so
-page generation lives here (MkDocs 1.6 ``File.generated``); rendering is in
-macros/render.py. A data problem stops the build with the validator's report;
-so does a generated page whose front matter MkDocs would not read back as
-written (for instance a lost ``render_macros: false``).
+Listed under ``hooks:`` in mkdocs.yml (MkDocs loads it by file path; the
+``macros`` package is installed in the venv, editable, from pyproject.toml).
+mkdocs-macros cannot create pages, so the generated pages come in here (MkDocs
+1.6 ``File.generated``) from ``macros.pages.generate``, the same function
+``python -m macros.pages OUT`` writes to disk. A data problem stops the build
+with the validator's report; so does a generated page whose front matter
+MkDocs would not read back as written (for instance a lost ``render_macros: false``).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # hooks are loaded by file path, not as a package
-    sys.path.insert(0, str(ROOT))
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import meta as mkdocs_meta
 
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
-from mkdocs.utils import meta as mkdocs_meta  # noqa: E402
-
-from macros import api, compare, mdext, render, seo, site, text, validate  # noqa: E402
+from macros import pages
+from macros.adapters import mdext, site
+from macros.data import validate
+from macros.data.kinds import KINDS
+from macros.pages import api, compare, render, seo, text
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 
@@ -65,12 +66,8 @@ def on_files(files, config):
     # The Atom feed of reviewed pages: a generated file, so pages can link to it and MkDocs checks those links.
     feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
     files.append(File.generated(config, seo.FEED_PATH, content=feed))
-    for kind, page_for in render.RECORD_PAGES.items():
-        index = render.index_src(kind)
-        files.append(File.generated(config, index, content=checked(index, render.index_page(ds, kind), render.index_meta(kind))))
-        for rec in ds.kind(kind).values():
-            path = render.src(kind, rec.id)
-            files.append(File.generated(config, path, content=checked(path, page_for(ds, rec), render.record_meta(rec))))
+    for path, page in pages.generate(ds).items():
+        files.append(File.generated(config, path, content=checked(path, page.markdown, page.meta)))
     return files
 
 
@@ -79,7 +76,7 @@ def on_page_context(context, page, config, nav):
     # content, where Material's instant navigation would re-run it as a script). A context
     # variable, not page.meta, so no front matter can set it.
     kind, _, name = page.file.src_uri.partition("/")
-    rec = site.current().get(kind, name[:-3]) if name.endswith(".md") and kind in render.RECORD_PAGES else None
+    rec = site.current().get(kind, name[:-3]) if name.endswith(".md") and kind in KINDS else None
     if rec is not None and page.file.generated_by:
         data = seo.jsonld(site.current(), rec, _urls(config), config["site_name"], render.record_meta(rec).get("description", ""))
         context["bsg_jsonld"] = text.json_island(data)
@@ -89,4 +86,4 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     # Open data: the records as JSON under api/, with their schemas (docs/open-data.md).
     ds = site.current()
-    api.write(ds, Path(config["site_dir"]), ds.root / "data" / "schemas")
+    api.write(ds, Path(config["site_dir"]), ds.schema_dir)

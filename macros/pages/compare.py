@@ -7,8 +7,8 @@ tests can check them against the data.
 
 from __future__ import annotations
 
-from . import vocab
-from .model import Dataset, Record
+from ..data import vocab
+from ..data.model import Dataset, Record
 from .render import NL, SIDE_LABELS, div, grade_badge, src, table, tier_badge, titles
 from .text import Html, clean, escape, link
 

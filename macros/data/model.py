@@ -22,23 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlload
+from .kinds import FINDING_KINDS, KINDS, SINGLE_FILES  # noqa: F401 (re-exported: the registry)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-# kind (folder under data/ and URL section) -> schema name, singular label
-KINDS: dict[str, tuple[str, str]] = {
-    "causes": ("cause", "cause"),
-    "symptoms": ("symptom", "symptom"),
-    "risk-factors": ("risk-factor", "risk factor"),
-    "treatments": ("treatment", "treatment"),
-    "anatomy": ("anatomy", "part of the body"),
-    "sources": ("source", "source"),
-}
-# Single-file data: file name -> schema name
-SINGLE_FILES: dict[str, str] = {"glossary.yaml": "glossary", "triage.yaml": "triage"}
-# Symptoms and risk factors together are the findings the flowchart asks about.
-FINDING_KINDS = ("symptoms", "risk-factors")
-
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 @dataclass
 class Record:
@@ -63,7 +49,7 @@ class Record:
     @property
     def schema_name(self) -> str:
         """The schema this record follows (data/schemas/<name>.schema.json)."""
-        return KINDS[self.kind][0] if self.kind in KINDS else self.kind
+        return KINDS[self.kind].schema if self.kind in KINDS else self.kind
 
     @property
     def title(self) -> str:
@@ -76,6 +62,11 @@ class Dataset:
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     singles: dict[str, Record] = field(default_factory=dict)
     data_dir: Path | None = None  # the folder that was read (root/data unless given another)
+
+    @property
+    def schema_dir(self) -> Path:
+        """The JSON Schemas this data follows: the data folder's own schemas/ (checked by the validator, published by the API)."""
+        return (self.data_dir or self.root / "data") / "schemas"
 
     # ---- access ---------------------------------------------------------
     def kind(self, kind: str) -> dict[str, Record]:
