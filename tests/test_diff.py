@@ -18,9 +18,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from .test_validator import apply_edit
 
 from macros.data import diff, model, triage
+
+from .test_validator import apply_edit
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "fixtures" / "diff").glob("*.json"))

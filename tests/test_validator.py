@@ -1,9 +1,18 @@
 """The validator: one invalid fixture per rule, each asserting its message.
 
 Each tests/fixtures/invalid/<case>.json names the rule it breaks, an edit to
-apply to a copy of the real data/ (replace text in a file, append, write raw
-content, rename, copy, delete or symlink a file) and the lines the validator must
-print. The real data must validate clean, so every failure is the edit's.
+apply (replace text in a file, append, write raw content, rename, copy, delete
+or symlink a file) and the lines the validator must print. The edit is applied
+to a copy of the frozen fixture dataset in tests/fixtures/dataset/ (laid out
+like data/, about one record per kind, just enough to validate clean under
+every rule), never to the real records: editing the guide's content cannot
+break these tests, and the line numbers they assert stay put. The copy sits at
+<tmp>/data/, so messages name data/<kind>/<file>, with the repository's
+data/schemas/ copied in as its schemas/. To test a rule that needs a feature
+the fixture dataset lacks, add the feature to the dataset (it must stay clean).
+
+The real data/ must validate clean too (test_real_data_is_clean), also with
+comment lines added to every record (test_real_records_tolerate_comment_lines).
 """
 
 from __future__ import annotations
@@ -18,9 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from macros.data import validate
+from macros.data import model, validate
 
 ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "tests" / "fixtures" / "dataset"
 CASES = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.json"))
 LINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
 # After a YAML syntax problem: the line quoted ("    12 | text") and a caret under the column ("       |   ^").
@@ -66,17 +76,63 @@ def run_validator(data_dir: Path, capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
+def copy_dataset(dest: Path) -> Path:
+    """A copy of the frozen fixture dataset at dest (a folder named data, so messages read data/...), with the
+    repository's schemas as its schemas/ (the fixture dataset holds records only)."""
+    shutil.copytree(DATASET, dest)
+    shutil.copytree(ROOT / "data" / "schemas", dest / "schemas")
+    return dest
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path / "data"
+    return copy_dataset(tmp_path / "data")
+
+
+SUMMARY = re.compile(r"data OK: \d+ causes, \d+ symptoms, \d+ risk factors, \d+ treatments, \d+ anatomy, "
+                     r"\d+ sources, \d+ glossary terms, \d+ triage nodes\n")
 
 
 def test_real_data_is_clean(capsys):
     code, out = run_validator(ROOT / "data", capsys)
     assert code == 0, out
-    assert re.fullmatch(r"data OK: \d+ causes, \d+ symptoms, \d+ risk factors, \d+ treatments, \d+ anatomy, "
-                        r"\d+ sources, \d+ glossary terms, \d+ triage nodes\n", out), out
+    assert SUMMARY.fullmatch(out), out
+
+
+def test_real_records_tolerate_comment_lines(tmp_path, capsys):
+    """Comment lines added at the top of every record move every line number; the real data stays clean."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    header = "# yaml-language-server"
+    edited = 0
+    for path in sorted((tmp_path / "data").rglob("*.yaml")):
+        if "_templates" in path.relative_to(tmp_path / "data").parts:
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith(header)), 0)  # else at the top
+        lines[at:at] = ["# reviewed note\n", "# another\n"]
+        path.write_text("".join(lines), encoding="utf-8")
+        edited += 1
+    assert edited > 0, "no record file was found to edit"
+    code, out = run_validator(tmp_path / "data", capsys)
+    assert code == 0, out
+    assert SUMMARY.fullmatch(out), out
+
+
+def test_fixture_dataset_is_clean(data_copy, capsys):
+    """Every invalid fixture's failure is its edit's: the fixture dataset itself passes every rule."""
+    code, out = run_validator(data_copy, capsys)
+    assert code == 0, out
+    assert SUMMARY.fullmatch(out), out
+
+
+def test_fixture_dataset_has_every_kind():
+    """At least one record of every kind the model knows (model.KINDS), and each single file."""
+    assert model.KINDS, "model.KINDS is empty"
+    for kind in model.KINDS:
+        assert sorted((DATASET / kind).glob("*.yaml")), f"add a record to tests/fixtures/dataset/{kind}/"
+    for name in model.SINGLE_FILES:
+        assert (DATASET / name).is_file(), f"add tests/fixtures/dataset/{name}"
+    assert not (DATASET / "schemas").exists(), "the schemas are the repository's, copied in by copy_dataset()"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
@@ -96,31 +152,35 @@ def test_invalid_fixture(case, data_copy, capsys):
 
 
 def test_cli_exit_codes_and_no_traceback(tmp_path):
-    """The real command, as CI and contributors run it."""
-    clean = subprocess.run([sys.executable, "-m", "macros.validate"], cwd=ROOT, capture_output=True, text=True)
+    """The real command, as CI and contributors run it (without an argument it checks ./data: model.DATA_DIR;
+    dev.py validate and dev.py test run it on the real data)."""
+    assert model.DATA_DIR == ROOT / "data"
+    copy_dataset(tmp_path / "data")
+    clean = subprocess.run([sys.executable, "-m", "macros.validate", str(tmp_path / "data")], cwd=ROOT, capture_output=True, text=True)
     assert clean.returncode == 0 and clean.stdout.startswith("data OK:"), clean.stdout + clean.stderr
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    (tmp_path / "data" / "symptoms" / "fever.yaml").write_text("id: fever\nname: [unclosed\n", encoding="utf-8")
+    missing = subprocess.run([sys.executable, "-m", "macros.validate", str(tmp_path / "nowhere")], cwd=ROOT, capture_output=True, text=True)
+    assert missing.returncode == 2 and "no such data folder" in missing.stderr and "Traceback" not in missing.stderr
+    (tmp_path / "data" / "symptoms" / "test-fever.yaml").write_text("id: test-fever\nname: [unclosed\n", encoding="utf-8")
     broken = subprocess.run([sys.executable, "-m", "macros.validate", str(tmp_path / "data"), "--github"],
                             cwd=ROOT, capture_output=True, text=True)
     assert broken.returncode == 1
     assert "Traceback" not in broken.stdout + broken.stderr
-    assert "::error file=data/symptoms/fever.yaml,line=" in broken.stdout
+    assert "::error file=data/symptoms/test-fever.yaml,line=" in broken.stdout
 
 
 def test_reports_every_problem_not_just_the_first(data_copy, capsys):
-    for name in ("fever", "chest-pain"):
+    for name in ("test-fever", "test-leg-weakness"):
         path = data_copy / "symptoms" / f"{name}.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("region:", "regoin:"), encoding="utf-8")
     code, out = run_validator(data_copy, capsys)
     assert code == 1
-    assert "data/symptoms/fever.yaml" in out and "data/symptoms/chest-pain.yaml" in out
+    assert "data/symptoms/test-fever.yaml" in out and "data/symptoms/test-leg-weakness.yaml" in out
 
 
 def test_alias_bomb_fails_fast(data_copy, capsys):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
-    (data_copy / "symptoms" / "fever.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (data_copy / "symptoms" / "test-fever.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     # Refused before expansion (the message names anchors); how fast is the benchmark's job, not a timed test.
     code, out = run_validator(data_copy, capsys)
     assert code == 1 and "anchors and aliases" in out
@@ -128,7 +188,7 @@ def test_alias_bomb_fails_fast(data_copy, capsys):
 
 # ---- hostile input: characters, output escaping, limits, links (issue 10) ----------
 
-from macros.data import limits, model, rules, yamlload  # noqa: E402
+from macros.data import limits, rules, yamlload  # noqa: E402
 from macros.data.rules import Problem  # noqa: E402
 from macros.pages import api  # noqa: E402
 
@@ -151,7 +211,7 @@ def test_problems_are_always_printable():
 
 def test_cli_output_cannot_inject_workflow_commands(tmp_path):
     """A key with a new line and ::stop-commands::, and a lone surrogate, reach no log line of their own."""
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    copy_dataset(tmp_path / "data")
     (tmp_path / "data" / "symptoms" / "zz-hostile.yaml").write_text(
         'id: zz-hostile\n"x\\n::stop-commands::tok\\r,a:b%": 1\nname: "bad \\ud800"\n"\\u2028::warning::y": 2\n',
         encoding="utf-8")
@@ -357,9 +417,10 @@ def test_plain_text_quotes_and_apostrophes_are_still_fine():
 
 
 def test_github_annotation_is_one_per_problem_with_the_quoted_line_escaped(tmp_path):
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    (tmp_path / "data" / "symptoms" / "fever.yaml").write_text("id: fever\nname: NHS: a fever\n", encoding="utf-8")
-    (tmp_path / "data" / "symptoms" / "chest-pain.yaml").write_text("id: chest-pain\nname: [x\nregion: chest\n", encoding="utf-8")
+    copy_dataset(tmp_path / "data")
+    (tmp_path / "data" / "symptoms" / "test-fever.yaml").write_text("id: test-fever\nname: NHS: a fever\n", encoding="utf-8")
+    (tmp_path / "data" / "symptoms" / "test-leg-weakness.yaml").write_text("id: test-leg-weakness\nname: [x\nregion: nerves\n",
+                                                                           encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "macros.validate", str(tmp_path / "data"), "--github"],
                             cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
     assert result.returncode == 1
@@ -367,6 +428,6 @@ def test_github_annotation_is_one_per_problem_with_the_quoted_line_escaped(tmp_p
     annotations = [ln for ln in lines if ln.startswith("::")]
     problems = [ln for ln in lines if LINE.match(ln)]
     assert len(annotations) == len(problems) == 2
-    fever = next(a for a in annotations if "fever.yaml" in a)
-    assert fever.startswith("::error file=data/symptoms/fever.yaml,line=2,title=(yaml)::(yaml): the text after 'name:'")
+    fever = next(a for a in annotations if "test-fever.yaml" in a)
+    assert fever.startswith("::error file=data/symptoms/test-fever.yaml,line=2,title=(yaml)::(yaml): the text after 'name:'")
     assert fever.endswith("%0A    2 | name: NHS: a fever%0A      |          ^")
