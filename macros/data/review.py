@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import vocab
+from . import model, vocab
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
@@ -143,8 +143,6 @@ def overdue(ds, today: datetime.date | None = None, grace: int = 0) -> list[tupl
 
 
 def main(argv: list[str] | None = None) -> int:
-    from . import model
-
     parser = argparse.ArgumentParser(prog="python -m macros.data.review",
                                      description="List records whose review is due (warnings; exit 0).")
     parser.add_argument("data_dir", nargs="?", default=str(model.DATA_DIR))

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import limits, schemas
+from . import review as reviews
 from .model import FINDING_KINDS, KINDS, Dataset
 from .problems import Problem, problem
 
@@ -281,8 +282,6 @@ def rule_review(ds: Dataset) -> Iterator[Problem]:
     """A clinician review names the reviewer; next_due is a real date after last_reviewed; and no record
     stays more than the grace period (vocabularies.schema.json, $defs/review) past its review due date.
     Records past due but within the grace period are only warned about (python -m macros.data.review)."""
-    from . import review as reviews
-
     today = datetime.date.today()
     grace = reviews.grace_days()
     for rec in ds.all_records():

@@ -57,6 +57,10 @@ class Vocabulary:
     def title(self, term_id: str) -> str:
         return self[term_id].title
 
+    def titles(self, ids: list[str]) -> str:
+        """The titles of ids joined with commas (plain text: escape it where it is used)."""
+        return ", ".join(self.title(x) for x in ids)
+
 
 @lru_cache(maxsize=4)
 def _defs(schema_dir: Path = SCHEMA_DIR) -> dict:

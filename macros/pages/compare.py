@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from ..data import vocab
 from ..data.model import Dataset, Record
-from .render import NL, SIDE_LABELS, div, grade_badge, src, table, tier_badge, titles
-from .text import Html, clean, escape, link
+from .render import SIDE_LABELS, div, grade_badge, src, table, tier_badge
+from .text import NL, Html, clean, escape, link
 
 # The "Kidney or back?" page puts these groups side by side.
 KIDNEY, BACK = "kidney", "back"
@@ -51,10 +51,10 @@ def kidney_or_back_row(ds: Dataset, cause: Record, page: str) -> list[Html]:
     injuries = injury_link(ds, cause)
     return [
         link(page, src("causes", cause.id), cause.title),
-        _cell(",".join(pain["where"]), titles(loc, pain["where"])),
-        _cell(",".join(pain.get("spreads_to", [])), titles(loc, pain.get("spreads_to", [])) or "-"),
+        _cell(",".join(pain["where"]), loc.titles(pain["where"])),
+        _cell(",".join(pain.get("spreads_to", [])), loc.titles(pain.get("spreads_to", [])) or "-"),
         _cell(pain.get("side", ""), SIDE_LABELS.get(pain.get("side", ""), "-")),
-        _cell(",".join(pain["pattern"]), titles(pat, pain["pattern"])),
+        _cell(",".join(pain["pattern"]), pat.titles(pain["pattern"])),
         _cell(pain["onset"], ons.title(pain["onset"])),
         escape(pain["eased_by"]),
         escape(pain["worse_with"]),

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from ..data import vocab
 from ..data.model import Dataset, Record
-from .render import NL, titles
-from .text import Html, link
+from .text import NL, Html, link
 
 # Body map regions: painLocation id -> SVG shapes (back view at left, front view at right).
 # Geometry is code, not data: these constants are the only markup not built with Html.format.
@@ -87,8 +86,8 @@ def body_map_grid(ds: Dataset, page: str) -> Html:
     out += [Html("## The same in words"), Html(""), Html("| Cause | Mainly felt | Can spread to |"), Html("| --- | --- | --- |")]
     for c in causes:
         pain = c["pain"]
-        out.append(Html("| {} | {} | {} |").format(link(page, f"causes/{c.id}.md", c.title), titles(loc, pain["where"]),
-                                                   titles(loc, pain.get("spreads_to", [])) or "-"))
+        out.append(Html("| {} | {} | {} |").format(link(page, f"causes/{c.id}.md", c.title), loc.titles(pain["where"]),
+                                                   loc.titles(pain.get("spreads_to", [])) or "-"))
     return NL.join(out) + NL
 
 

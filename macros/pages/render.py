@@ -18,7 +18,8 @@ from __future__ import annotations
 from ..data import vocab
 from ..data.model import KINDS, Dataset, Record
 from ..data.review import review_status
-from .text import Html, escape, external_url, front_matter, link, paragraphs
+from .pictures import anatomy_diagram, body_map
+from .text import NL, Html, escape, external_url, front_matter, link, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
 FLOWCHART_PAGE = "flowchart.md"
@@ -32,7 +33,6 @@ def emergency_numbers() -> list[dict]:
 def emergency_numbers_md() -> Html:
     """The emergency numbers as tap-to-call Markdown links: 999 (UK), 911 (US and Canada), ..."""
     return Html(", ").join(Html("[{}]({}) ({})").format(n["number"], n["tel"], n["where"]) for n in emergency_numbers())
-NL = Html("\n")
 
 
 def src(kind: str, record_id: str) -> str:
@@ -259,11 +259,6 @@ def names(ds: Dataset, kind: str, ids: list[str], page: str) -> Html:
     return Html(", ").join(link(page, src(kind, i), ds.get(kind, i).title) for i in ids)
 
 
-def titles(vocabulary: vocab.Vocabulary, ids: list[str]) -> str:
-    """Vocabulary titles joined with commas (plain text: escape it where it is used)."""
-    return ", ".join(vocabulary.title(x) for x in ids)
-
-
 # ---- record pages ------------------------------------------------------
 
 CARE_HEADINGS = {"emergency": "Get emergency help if:", "urgent": "Get seen today if:",
@@ -353,13 +348,11 @@ def symptom_table(ds: Dataset, rec: Record, page: str) -> Html:
 
 
 def pain_section(rec: Record, page: str) -> Html:
-    from .pictures import body_map
-
     pain = rec["pain"]
     loc, pat, ons = vocab.get("painLocation"), vocab.get("painPattern"), vocab.get("onset")
-    rows = [("Mainly felt", titles(loc, pain["where"])),
-            ("Can spread to", titles(loc, pain.get("spreads_to", [])) or "Usually stays put"),
-            ("How it feels", titles(pat, pain["pattern"])),
+    rows = [("Mainly felt", loc.titles(pain["where"])),
+            ("Can spread to", loc.titles(pain.get("spreads_to", [])) or "Usually stays put"),
+            ("How it feels", pat.titles(pain["pattern"])),
             ("How it starts", ons.title(pain["onset"])),
             ("Eased by", pain["eased_by"]),
             ("Worse with", pain["worse_with"])]
@@ -522,8 +515,6 @@ def index_page(ds: Dataset, kind: str) -> Html:
     records = sorted(ds.kind(kind).values(), key=lambda r: r.title.lower())
     out = [Html(front_matter(index_meta(kind))), Html("# {}").format(kind_title(kind)), Html(""), escape(KINDS[kind].intro), Html("")]
     if kind == "anatomy":
-        from .pictures import anatomy_diagram
-
         out += [anatomy_diagram(ds, page), Html("")]
     headers, rows = _index_rows(ds, kind, records, page)
     out.append(table(headers, rows, sortable=True))

@@ -93,6 +93,9 @@ class Html(Markup):
         return _escape(s)
 
 
+NL = Html("\n")  # joins the lines of a page: Html, so joining never escapes what is already safe
+
+
 # HTML's five, plus every character Markdown (and its extensions here: tables,
 # attr_list, abbr, md_in_html) gives a meaning anywhere in a line.
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
