@@ -95,7 +95,8 @@ def mkdocs(*args: str, env: dict | None = None) -> None:
 
 def cmd_serve(args: list[str]) -> None:
     ensure_venv("requirements.txt")
-    mkdocs("serve", "--strict", "--dev-addr", os.environ.get("DEV_ADDR", "127.0.0.1:8000"), *args)
+    # --dirty: after an edit only the pages it changed are rebuilt (macros/adapters/hooks.py GeneratedPage).
+    mkdocs("serve", "--strict", "--dirty", "--dev-addr", os.environ.get("DEV_ADDR", "127.0.0.1:8000"), *args)
 
 
 def cmd_build(args: list[str]) -> None:

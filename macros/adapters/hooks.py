@@ -11,6 +11,7 @@ MkDocs would not read back as written (for instance a lost ``render_macros: fals
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -19,11 +20,46 @@ from mkdocs.utils import meta as mkdocs_meta
 
 from macros import pages
 from macros.adapters import mdext, site
-from macros.data import validate
+from macros.data import validate, yamlload
 from macros.data.kinds import KINDS
 from macros.pages import api, compare, render, seo, text
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
+
+
+class GeneratedPage(File):
+    """A generated page. In a normal build every page is built; under ``mkdocs serve --dirty`` a page whose
+    Markdown is the same as in the previous build is not rebuilt (MkDocs would rebuild every generated file)."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged and super().is_modified()
+
+
+class DataPage(File):
+    """A hand-written page that calls macros, under ``mkdocs serve --dirty`` after a data edit: its macros read
+    the data, so rebuild it."""
+
+    def is_modified(self) -> bool:
+        return True
+
+
+def on_startup(command, dirty):
+    site.dirty = dirty
+    yamlload.reuse_parsed(dirty)  # a rebuild re-parses only the YAML files that changed
+    if dirty and not any(isinstance(f, _DirtyNotice) for f in _BUILD_LOG.filters):
+        # python3 dev.py serve is --dirty on purpose (GeneratedPage, DataPage) and stays --strict for every
+        # other warning: MkDocs' notice that a dirty build is a development build is not a problem of the pages.
+        _BUILD_LOG.addFilter(_DirtyNotice())
+
+
+_BUILD_LOG = logging.getLogger("mkdocs.commands.build")
+
+
+class _DirtyNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build is being performed" not in record.getMessage()
 
 
 def on_config(config):
@@ -66,8 +102,21 @@ def on_files(files, config):
     # The Atom feed of reviewed pages: a generated file, so pages can link to it and MkDocs checks those links.
     feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
     files.append(File.generated(config, seo.FEED_PATH, content=feed))
+    # Under serve --dirty, only pages whose Markdown changed are rebuilt; a glossary edit changes every
+    # page's tooltips, and any data edit may change what the hand-written pages' macros show.
+    fingerprint = site.fingerprint(ds)
+    rebuild_all = not site.dirty or site.previous_glossary != ds.glossary
+    generated: dict[str, str] = {}
     for path, page in pages.generate(ds).items():
-        files.append(File.generated(config, path, content=checked(path, page.markdown, page.meta)))
+        generated[path] = checked(path, page.markdown, page.meta)
+        file = GeneratedPage.generated(config, path, content=generated[path])
+        file.unchanged = not rebuild_all and site.previous_pages.get(path) == generated[path]
+        files.append(file)
+    if site.dirty and site.previous_fingerprint not in (None, fingerprint):
+        for file in [f for f in files.documentation_pages() if not f.generated_by and "{{" in f.content_string]:
+            files.remove(file)
+            files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
+    site.previous_pages, site.previous_fingerprint, site.previous_glossary = generated, fingerprint, ds.glossary
     return files
 
 

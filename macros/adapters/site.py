@@ -1,8 +1,13 @@
 """The dataset for the current MkDocs build, loaded and validated once per build.
 
-``macros/hooks.py`` calls ``load()`` from ``on_config`` (every build, so
-``mkdocs serve`` picks up edits); the page generator and the macros read
+``macros/adapters/hooks.py`` calls ``load()`` from ``on_config`` (every build,
+so ``mkdocs serve`` picks up edits); the page generator and the macros read
 ``current()``. A data problem stops the build with the validator's report.
+
+It also remembers, across the rebuilds of one ``mkdocs serve --dirty``
+(``python3 dev.py serve``), what the last build generated, so a rebuild
+renders only the pages an edit changed (this module lives as long as the
+server; the hook file itself is reloaded on every rebuild).
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from ..data import validate
 from ..data.model import Dataset
 
 _current: Dataset | None = None
+dirty = False  # mkdocs serve --dirty: set by the hook's on_startup
+previous_pages: dict[str, str] = {}  # docs path -> the Markdown the last build generated for it
+previous_fingerprint: int | None = None  # of all the data the last build read
+previous_glossary: list | None = None  # the glossary the last build gave the abbr extension
 
 
 def load(data_dir: Path) -> Dataset:
@@ -23,5 +32,10 @@ def load(data_dir: Path) -> Dataset:
 
 def current() -> Dataset:
     if _current is None:
-        raise RuntimeError("the data has not been loaded: is macros/hooks.py listed under hooks: in mkdocs.yml?")
+        raise RuntimeError("the data has not been loaded: is macros/adapters/hooks.py listed under hooks: in mkdocs.yml?")
     return _current
+
+
+def fingerprint(ds: Dataset) -> int:
+    """Changes whenever any file of the data changes (the hand-written pages' macros read all of it)."""
+    return hash(tuple((rec.path, rec.loaded.text) for rec in ds.all_records()))

@@ -242,7 +242,8 @@ class FrontMatterError(ValueError):
     """A generated page's front matter would not read back as written."""
 
 
-# The same pattern MkDocs uses (mkdocs.utils.meta.YAML_RE).
+# The same pattern and loader MkDocs uses (mkdocs.utils.meta: YAML_RE, libyaml's safe loader when present).
+_MKDOCS_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
 
 
@@ -286,7 +287,7 @@ def read_front_matter(page: str) -> dict | None:
     if not found:
         return None
     try:
-        meta = yaml.safe_load(found.group(1))
+        meta = yaml.load(found.group(1), Loader=_MKDOCS_LOADER)
     except yaml.YAMLError:
         return None
     return meta if isinstance(meta, dict) else None

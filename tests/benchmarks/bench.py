@@ -312,7 +312,7 @@ def serve_latency(project: Path, edits: int = 3) -> list[float]:
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     log_file = open(project / "serve.log", "w")
-    proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--strict", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
                             cwd=project, env=ENV, stdout=log_file, stderr=subprocess.STDOUT)
     times = []
     try:
