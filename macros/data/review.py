@@ -31,18 +31,14 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December"]
 
 
-def _policy() -> dict:
-    return vocab._defs()["review"]
-
-
 def interval_months() -> int:
     """The default time between reviews, in months (vocabularies.schema.json)."""
-    return int(_policy()["x-interval-months"])
+    return int(vocab.annotation("review", "interval-months"))
 
 
 def grace_days() -> int:
     """How long past its due date a record may go before the validator fails (vocabularies.schema.json)."""
-    return int(_policy()["x-grace-days"])
+    return int(vocab.annotation("review", "grace-days"))
 
 
 def _data(record: Any) -> Mapping:

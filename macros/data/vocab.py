@@ -68,6 +68,12 @@ def _defs(schema_dir: Path = SCHEMA_DIR) -> dict:
         return json.load(fh)["$defs"]
 
 
+def annotation(definition: str, key: str, schema_dir: Path = SCHEMA_DIR):
+    """An ``x-`` annotation of a definition in vocabularies.schema.json: a policy or fixed text defined once there
+    (``annotation("review", "interval-months")``, ``annotation("doses", "caution")``)."""
+    return _defs(schema_dir)[definition][f"x-{key}"]
+
+
 def get(name: str, schema_dir: Path = SCHEMA_DIR) -> Vocabulary:
     """The vocabulary defined as $defs/<name> with a oneOf list of consts."""
     definition = _defs(schema_dir)[name]

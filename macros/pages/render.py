@@ -446,7 +446,7 @@ def doses_section(ds: Dataset, rec: Record, page: str) -> Html:
     doses = rec.get("doses") or []
     if not doses:
         return Html("")
-    caution = vocab._defs()["doses"]["x-caution"]
+    caution = vocab.annotation("doses", "caution")
     supply = vocab.get("supply")
     out = [Html("## Usual adult doses"), Html(""), Html('!!! warning "Follow the packet or your pharmacist"'), Html(""),
            Html("    {}").format(caution), Html("")]
