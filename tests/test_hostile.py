@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.data import model, schemas, validate, yamlload
+from macros.data import model, schemas, validate, vocab, yamlload
 
 from .conftest import ROOT
 from .htmldom import parse
@@ -315,6 +315,7 @@ def build(root: Path) -> subprocess.CompletedProcess:
 
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "background"}
+EMERGENCY_TELS = {"tel:" + term.id for term in vocab.get("emergencyNumber").terms}
 
 
 def page_facts(html: str) -> tuple[set, set, list[str]]:
@@ -330,8 +331,10 @@ def page_facts(html: str) -> tuple[set, set, list[str]]:
                 for url in (value.split(",") if name == "srcset" else [value]):
                     url = url.strip().split(" ")[0]
                     scheme = urllib.parse.urlsplit(url).scheme.lower() if url else ""
-                    if scheme not in ("", "https", "http", "mailto", "tel"):  # tel: the emergency numbers
+                    if scheme not in ("", "https", "http", "mailto", "tel"):
                         problems.append(f"<{node.tag} {name}={value!r}>: {scheme}: URL")
+                    if scheme == "tel" and url not in EMERGENCY_TELS:  # tel: only for the vocabulary's emergency numbers
+                        problems.append(f"<{node.tag} {name}={value!r}>: a tel: link to a number the guide does not list")
                     if url.startswith("//") or scheme in ("http", "https"):
                         hosts.add((node.tag, name, urllib.parse.urlsplit(url).hostname))
     return pairs, hosts, problems
