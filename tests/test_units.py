@@ -157,6 +157,18 @@ def test_href_matches_mkdocs_urls(from_src, to_src, dirs, expected):
     assert text.href(from_src, to_src, dirs) == expected
 
 
+# ---- vocabulary order and care cards reach the page from the data (issue 14) -------------
+
+def test_badges_carry_the_vocabulary_rank():
+    """guide.js sorts by data-rank: the order is the vocabulary's, with "no warning sign alone" after every tier."""
+    def rank(badge):
+        return int(re.search(r'data-rank="(\d+)"', badge).group(1))
+
+    assert [rank(render.tier_badge(t)) for t in vocab.tiers().ids] == list(range(len(vocab.tiers().ids)))
+    assert [rank(render.grade_badge(g)) for g in vocab.grades().ids] == list(range(len(vocab.grades().ids)))
+    assert rank(render.no_tier_badge()) == len(vocab.tiers().ids)
+
+
 # ---- the triage walker -----------------------------------------------------------
 
 def test_walker_follows_any_of(dataset):

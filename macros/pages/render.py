@@ -131,14 +131,25 @@ def index_meta(kind: str) -> dict[str, object]:
 
 # ---- small pieces ------------------------------------------------------
 
+# Badges carry their vocabulary word's rank (0 is the most urgent tier, the
+# strongest grade) in data-rank: guide.js sorts table columns by it, so the
+# order lives only in data/schemas/vocabularies.schema.json.
+
 def tier_badge(tier: str) -> Html:
-    term = vocab.tiers()[tier]
-    return Html('<span class="tier tier--{0}" data-tier="{0}">{1}</span>').format(tier, term.title)
+    tiers = vocab.tiers()
+    return Html('<span class="tier tier--{0}" data-tier="{0}" data-rank="{1}">{2}</span>').format(tier, tiers.rank(tier), tiers.title(tier))
+
+
+def no_tier_badge() -> Html:
+    """ "No warning sign alone", ranked after every tier (it sorts below self-care)."""
+    return Html('<span class="tier tier--none" data-rank="{}">No warning sign alone</span>').format(len(vocab.tiers().ids))
 
 
 def grade_badge(grade: str) -> Html:
-    term = vocab.grades()[grade]
-    return Html('<span class="grade grade--{0}" data-value="{0}" title="{1}">{2}</span>').format(grade, term.description, term.title)
+    grades = vocab.grades()
+    term = grades[grade]
+    return Html('<span class="grade grade--{0}" data-value="{0}" data-rank="{1}" title="{2}">{3}</span>').format(
+        grade, grades.rank(grade), term.description, term.title)
 
 
 def care_card(tier: str, heading: object, items: list[Html], page: str, note: Html | None = None, links: bool = True) -> Html:
@@ -555,7 +566,7 @@ def _cell(ds: Dataset, rec: Record, column, page: str) -> Html:
     if show == "tier" or (show == "tier-or-none" and value):
         return tier_badge(value)
     if show == "tier-or-none":
-        return Html('<span class="tier tier--none">No warning sign alone</span>')
+        return no_tier_badge()
     raise ValueError(f"{rec.kind}: index column {column.header!r} has an unknown show {show!r} (macros/data/kinds.py)")
 
 
