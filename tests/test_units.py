@@ -157,6 +157,45 @@ def test_href_matches_mkdocs_urls(from_src, to_src, dirs, expected):
     assert text.href(from_src, to_src, dirs) == expected
 
 
+# ---- vocabulary order and care cards reach the page from the data (issue 14) -------------
+
+def test_badges_carry_the_vocabulary_rank():
+    """guide.js sorts by data-rank: the order is the vocabulary's, with "no warning sign alone" after every tier."""
+    def rank(badge):
+        return int(re.search(r'data-rank="(\d+)"', badge).group(1))
+
+    assert [rank(render.tier_badge(t)) for t in vocab.tiers().ids] == list(range(len(vocab.tiers().ids)))
+    assert [rank(render.grade_badge(g)) for g in vocab.grades().ids] == list(range(len(vocab.grades().ids)))
+    assert rank(render.no_tier_badge()) == len(vocab.tiers().ids)
+
+
+def test_one_care_card_frame_for_record_pages_and_flowchart_outcomes(dataset):
+    """The record pages' cards and the flowchart's outcome cards come from render.care_box.
+
+    An outcome card holds everything the stepper's result shows but the
+    reader's own answers and address (flowchart.js adds those to its copy).
+    """
+    from macros.pages import triage_page
+
+    frame = re.compile(r'<(div|section) class="(triage-outcome )?care-card care-card--([a-z-]+)" data-tier="\3"[^>]*>'
+                       r'\n?<p class="care-card__tier"><strong>')
+    assert frame.match(render.care_card("urgent", "Get seen today if:", [text.escape("x")], "causes/x.md"))
+    graph = dataset.triage["nodes"]
+    outcomes = [n for n, node in graph.items() if triage.is_outcome(node)]
+    steps = triage_page.steps(dataset, "flowchart.md", True)
+    for name in outcomes:
+        card = triage_page.outcome_card(dataset, name, "flowchart.md", True)
+        assert frame.match(card) and card in steps, name
+        assert f'id="outcome-{name}"' in card and f"<h3>{text.escape(graph[name]['title'])}</h3>" in card
+        assert {f"tel:{t.id}" for t in vocab.get("emergencyNumber").terms} <= set(re.findall(r'href="(tel:[^"]+)"', card))
+        assert '<a href="../emergency/">All emergency signs</a>' in card and 'class="triage-note"' in card
+        assert ("<h4>Possibly related" in card) == bool(graph[name]["causes"])
+    # The stepper's data holds no outcome text: the page's card is the result.
+    tree = triage_page.tree_json(dataset, "flowchart.md", True)
+    assert all(tree["nodes"][name] == {"tier": graph[name]["tier"]} for name in outcomes)
+    assert "tiers" not in tree and "emergencyNumbers" not in tree
+
+
 # ---- the triage walker -----------------------------------------------------------
 
 def test_walker_follows_any_of(dataset):

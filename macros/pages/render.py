@@ -131,29 +131,65 @@ def index_meta(kind: str) -> dict[str, object]:
 
 # ---- small pieces ------------------------------------------------------
 
+# Badges carry their vocabulary word's rank (0 is the most urgent tier, the
+# strongest grade) in data-rank: guide.js sorts table columns by it, so the
+# order lives only in data/schemas/vocabularies.schema.json.
+
 def tier_badge(tier: str) -> Html:
-    term = vocab.tiers()[tier]
-    return Html('<span class="tier tier--{0}" data-tier="{0}">{1}</span>').format(tier, term.title)
+    tiers = vocab.tiers()
+    return Html('<span class="tier tier--{0}" data-tier="{0}" data-rank="{1}">{2}</span>').format(tier, tiers.rank(tier), tiers.title(tier))
+
+
+def no_tier_badge() -> Html:
+    """ "No warning sign alone", ranked after every tier (it sorts below self-care)."""
+    return Html('<span class="tier tier--none" data-rank="{}">No warning sign alone</span>').format(len(vocab.tiers().ids))
 
 
 def grade_badge(grade: str) -> Html:
-    term = vocab.grades()[grade]
-    return Html('<span class="grade grade--{0}" data-value="{0}" title="{1}">{2}</span>').format(grade, term.description, term.title)
+    grades = vocab.grades()
+    term = grades[grade]
+    return Html('<span class="grade grade--{0}" data-value="{0}" data-rank="{1}" title="{2}">{3}</span>').format(
+        grade, grades.rank(grade), term.description, term.title)
+
+
+def emergency_numbers_html() -> Html:
+    """The emergency numbers as tap-to-call links for raw HTML (``emergency_numbers_md`` for Markdown)."""
+    return Html(", ").join(Html('<a href="{}" class="tel-link">{}</a> ({})').format(n["tel"], n["number"], n["where"])
+                           for n in emergency_numbers())
+
+
+def care_box(tier: str, content: list[Html], *, markdown: bool = True, action: bool = True,
+             element: str = "div", classes: str = "", attrs: dict[str, str] | None = None) -> Html:
+    """The frame every care card is built in (NHS style): the tier as a class, a data-tier and in words, never colour alone.
+
+    ``content``: Markdown lines (``markdown=True``: the frame is an md_in_html
+    block, so glossary terms and ``.md`` links work; blank lines allowed) or
+    pieces of raw HTML (``markdown=False``: one line, no blank line, for use
+    inside a raw HTML block). ``action``: the tier line says what to do
+    ("Emergency: Call your emergency number now"), else only the tier's name.
+    ``element``, ``classes`` and ``attrs`` (constant names, escaped values)
+    add to the frame. ``care_card`` (record pages) and
+    ``triage_page.outcome_card`` (the flowchart and its stepper) use it.
+    """
+    term = vocab.tiers()[tier]
+    label = Html("{}: {}").format(term.title, term.get("action")) if action else escape(term.title)
+    extra = Html().join(Html(' {}="{}"').format(name, value) for name, value in (attrs or {}).items())
+    opening = Html('<{0} class="{1}care-card care-card--{2}" data-tier="{2}"{3}{4}>').format(
+        element, Html("{} ").format(classes) if classes else Html(), tier, extra, Html(" markdown") if markdown else Html())
+    tier_line = Html('<p class="care-card__tier"><strong>{}</strong></p>').format(label)
+    closing = Html("</{}>").format(element)
+    if markdown:
+        return NL.join([opening, tier_line, Html(""), *content, closing, Html("")])
+    return opening + tier_line + Html().join(content) + closing
 
 
 def care_card(tier: str, heading: object, items: list[Html], page: str, note: Html | None = None, links: bool = True) -> Html:
-    """An NHS-style care card. The tier is spelled out in text, never colour alone.
+    """A record page's care card: a heading, a list of situations, what to do. See ``care_box``.
 
     ``links``: end with links to the emergency signs and the step-by-step check
     (a page with several cards gives them once, on its first, most urgent card).
     """
-    term = vocab.tiers()[tier]
-    action = term.get("action")
-    body = [Html('<div class="care-card care-card--{0}" data-tier="{0}" markdown>').format(tier),
-            Html('<p class="care-card__tier"><strong>{}: {}</strong></p>').format(term.title, action),
-            Html(""),
-            Html("**{}**").format(heading),
-            Html("")]
+    body = [Html("**{}**").format(heading), Html("")]
     body += [Html("- {}").format(item) for item in items]
     if items:
         body.append(Html(""))
@@ -164,8 +200,7 @@ def care_card(tier: str, heading: object, items: list[Html], page: str, note: Ht
     if links:
         body += [Html("{} · {}").format(link(page, EMERGENCY_PAGE, "All emergency signs"), link(page, FLOWCHART_PAGE, "Check your symptoms step by step")),
                  Html("")]
-    body += [Html("</div>"), Html("")]
-    return NL.join(body)
+    return care_box(tier, body)
 
 
 def sources_section(ds: Dataset, rec: Record, page: str) -> Html:
@@ -546,7 +581,7 @@ def _cell(ds: Dataset, rec: Record, column, page: str) -> Html:
     if show == "tier" or (show == "tier-or-none" and value):
         return tier_badge(value)
     if show == "tier-or-none":
-        return Html('<span class="tier tier--none">No warning sign alone</span>')
+        return no_tier_badge()
     raise ValueError(f"{rec.kind}: index column {column.header!r} has an unknown show {show!r} (macros/data/kinds.py)")
 
 

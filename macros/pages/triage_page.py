@@ -2,11 +2,14 @@
 
 * ``stepper``: the container the JavaScript stepper (docs/assets/javascripts/
   flowchart.js) fills, with the first question already drawn and the tree as
-  JSON in its ``data-tree`` attribute, every link already resolved. The script
-  only ever sets textContent from it.
+  JSON in its ``data-tree`` attribute (questions and their links; an outcome
+  is only its tier), every link already resolved. The script only ever sets
+  textContent from it.
 * ``steps``: every question and outcome once, as numbered "If yes, go to
   question N" steps (a paper flowchart), readable and printable without
-  JavaScript.
+  JavaScript. Each outcome is a care card (``outcome_card``, built in
+  ``render.care_box`` like the record pages' cards); the stepper shows a copy
+  of it as its result, so the page must hold both.
 * ``overview``: an SVG diagram of the if_no spine drawn at build time.
 * ``combinations_list``: the combination rules of one tier, for the emergency page.
 
@@ -23,7 +26,7 @@ import json
 from ..data import vocab
 from ..data.model import Dataset
 from ..data.triage import is_outcome, nodes, walk
-from .render import emergency_numbers, src
+from .render import EMERGENCY_PAGE, care_box, emergency_numbers_html, src
 from .text import Html, attr, clean_data, href, page_url
 
 
@@ -44,20 +47,13 @@ def questions_ahead(graph: dict, name: str) -> int:
 def tree_json(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> dict:
     tree = ds.triage
     graph = nodes(tree)
-    tiers = vocab.tiers()
-    out: dict = {"start": tree["start"], "nodes": {}, "tiers": {}, "emergencyNumbers": emergency_numbers(),
-                 "emergencyUrl": str(href(page, "emergency.md", dirs)),
+    out: dict = {"start": tree["start"], "nodes": {},
                  # The printed summary names the page it came from; without a site_url the page's own address is used.
                  "pageUrl": (site_url.rstrip("/") + "/" + page_url(page, dirs)) if site_url else ""}
-    for t in tiers.terms:
-        out["tiers"][t.id] = {"title": t.title, "action": t.get("action"), "description": t.description}
     for name, node in graph.items():
         if is_outcome(node):
-            out["nodes"][name] = {
-                "tier": node["tier"], "title": node["title"], "advice": " ".join(node["advice"].split()),
-                "watchFor": " ".join(node.get("watch_for", "").split()),
-                "causes": [{"id": c, "name": ds.get("causes", c).title, "url": str(href(page, src("causes", c), dirs))} for c in node["causes"]],
-            }
+            # The result itself is the outcome's care card, already in the page (outcome_card).
+            out["nodes"][name] = {"tier": node["tier"]}
         else:
             out["nodes"][name] = {
                 "question": node["question"], "help": node.get("help", ""), "yes": node["if_yes"], "no": node["if_no"],
@@ -139,6 +135,35 @@ def step_order(tree: dict) -> list[str]:
     return order
 
 
+def outcome_card(ds: Dataset, name: str, page: str, dirs: bool, level: int = 3) -> Html:
+    """One outcome as a care card (``render.care_box``, raw HTML), with id ``outcome-<name>``.
+
+    Drawn once per outcome under "All the questions at once" (``steps``), where
+    its headings are h3 and h4 (``level``). The stepper's result is a copy of
+    this card: flowchart.js moves its headings one level up (it sits under the
+    page's h1), names it by its heading and adds the reader's answers before
+    the closing note and the address to come back to after it.
+    """
+    node = nodes(ds.triage)[name]
+    tier = node["tier"]
+    heading, subheading = Html("h{}").format(level), Html("h{}").format(level + 1)
+    lead = "Emergency numbers (tap to call):" if tier == "emergency" else "If things get worse, emergency numbers:"
+    content = [Html("<{0}>{1}</{0}>").format(heading, node["title"]), Html("<p>{}</p>").format(node["advice"])]
+    if node.get("watch_for"):
+        content.append(Html("<p><strong>Get help faster if:</strong> {}</p>").format(node["watch_for"]))
+    # The call line and the closing note are the same on every card: kept out of the search index.
+    content.append(Html('<p class="triage-call" data-search-exclude><strong>{}</strong> <span class="triage-numbers">{}</span>. '
+                        '<a href="{}">All emergency signs</a></p>').format(lead, emergency_numbers_html(), href(page, EMERGENCY_PAGE, dirs)))
+    if node["causes"]:
+        causes = Html().join(Html('<li><a href="{}">{}</a></li>').format(href(page, src("causes", c), dirs), ds.get("causes", c).title)
+                             for c in node["causes"])
+        content.append(Html("<{0}>Possibly related, to read about (not a diagnosis)</{0}><ul>{1}</ul>").format(subheading, causes))
+    content.append(Html('<p class="triage-note" data-search-exclude>This is not a diagnosis. If you are worried, get help: '
+                        "when in doubt, treat it as more urgent, not less.</p>"))
+    return care_box(tier, content, markdown=False, action=False, element="section", classes="triage-outcome",
+                    attrs={"id": "outcome-" + name, "data-outcome-id": name})
+
+
 def steps(ds: Dataset, page: str, dirs: bool) -> Html:
     """The whole tree as numbered steps, each written once: "If yes, go to 12" (a paper flowchart).
 
@@ -170,17 +195,7 @@ def steps(ds: Dataset, page: str, dirs: bool) -> Html:
                           '<p class="triage-branch"><strong>If yes:</strong> {4}. <strong>If no:</strong> {5}.</p></li>').format(
             name, node["question"], helptext, findings, target(node["if_yes"]), target(node["if_no"])))
 
-    cards = []
-    for name in outcomes:
-        node = graph[name]
-        causes = Html(", ").join(Html('<a href="{}">{}</a>').format(href(page, src("causes", c), dirs), ds.get("causes", c).title)
-                                 for c in node["causes"])
-        related = Html("<p>Possibly related (not a diagnosis): {}</p>").format(causes) if node["causes"] else Html()
-        watch = Html("<p><strong>Get help faster if:</strong> {}</p>").format(node["watch_for"]) if node.get("watch_for") else Html()
-        cards.append(Html('<div id="outcome-{0}" class="triage-outcome care-card care-card--{1}" data-outcome-id="{0}" data-tier="{1}">'
-                          '<p class="care-card__tier"><strong>{2}</strong></p>'
-                          '<p><strong>{3}.</strong> {4}</p>{5}{6}</div>').format(
-            name, node["tier"], tiers.title(node["tier"]), node["title"], node["advice"], watch, related))
+    cards = [outcome_card(ds, name, page, dirs) for name in outcomes]
 
     # Collapsed by default (it is long on a phone); complete without JavaScript,
     # and opened for printing by flowchart.js and by the print stylesheet.

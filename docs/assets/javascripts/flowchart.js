@@ -1,12 +1,14 @@
 /* Back Spasm Guide: the "Check your symptoms" stepper. No dependencies.
  *
  * Reads the decision tree from the data-tree attribute of #triage-app (built
- * from data/triage.yaml by macros/triage_page.py, which also draws the first
- * question so it shows before this script runs) and shows one question at a
- * time. Answers live only in the URL fragment (#answers=ynn...), so a result
- * can be bookmarked, shared and reloaded; nothing is stored or sent. Each
- * answer adds a history entry, so the browser's (or phone's) Back goes back
- * one question. Data text is only ever set with textContent.
+ * from data/triage.yaml by macros/pages/triage_page.py, which also draws the
+ * first question so it shows before this script runs) and shows one question
+ * at a time; the result is a copy of the outcome's care card, which the page
+ * already holds (#outcome-<id>). Answers live only in the URL fragment
+ * (#answers=ynn...), so a result can be bookmarked, shared and reloaded;
+ * nothing is stored or sent. Each answer adds a history entry, so the
+ * browser's (or phone's) Back goes back one question. Data text is only ever
+ * set with textContent.
  *
  * Why an attribute and not <script type="application/json">: Material's
  * instant navigation re-creates every inline script of the new page as
@@ -74,16 +76,6 @@
     return { node: node, path: path };
   }
 
-  function callLinks(tree) {
-    var span = el("span", { "class": "triage-numbers" });
-    tree.emergencyNumbers.forEach(function (n, i) {
-      if (i) span.appendChild(document.createTextNode(", "));
-      span.appendChild(el("a", { href: "tel:" + n.number.replace(/[^0-9+]/g, ""), "class": "tel-link" }, n.number));
-      span.appendChild(document.createTextNode(" (" + n.where + ")"));
-    });
-    return span;
-  }
-
   function today() {
     try {
       return new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
@@ -136,49 +128,38 @@
     return { element: fieldset, focus: text, status: "Question " + number + ": " + node.question };
   };
 
+  /* The result is the outcome's care card, drawn at build time under "All the
+   * questions at once" (macros/pages/triage_page.py, outcome_card): show a
+   * copy, its headings one level up (here it sits under the page's h1), with
+   * this reader's answers before its closing note and the address after it. */
   Stepper.prototype.result = function (state) {
-    var tree = this.tree, node = tree.nodes[state.node], tier = tree.tiers[node.tier];
-    var card = el("section", { "class": "triage-result care-card care-card--" + node.tier, "data-tier": node.tier, "aria-labelledby": "triage-result-title" });
-    card.appendChild(el("p", { "class": "care-card__tier" }, tier.title));
-    var heading = el("h2", { id: "triage-result-title", tabindex: "-1" }, node.title);
-    card.appendChild(heading);
-    card.appendChild(el("p", {}, node.advice));
-    if (node.watchFor) {
-      var watch = el("p", {});
-      watch.appendChild(el("strong", {}, "Get help faster if: "));
-      watch.appendChild(document.createTextNode(node.watchFor));
-      card.appendChild(watch);
-    }
-    var call = el("p", { "class": "triage-call" });
-    call.appendChild(el("strong", {}, node.tier === "emergency" ? "Emergency numbers (tap to call): " : "If things get worse, emergency numbers: "));
-    call.appendChild(callLinks(tree));
-    call.appendChild(document.createTextNode(". "));
-    call.appendChild(el("a", { href: safeHref(tree.emergencyUrl) }, "All emergency signs"));
-    card.appendChild(call);
-    if (node.causes.length) {
-      card.appendChild(el("h3", {}, "Possibly related, to read about (not a diagnosis)"));
-      var list = el("ul", {});
-      node.causes.forEach(function (c) {
-        var li = el("li", {});
-        li.appendChild(el("a", { href: safeHref(c.url) }, c.name));
-        list.appendChild(li);
-      });
-      card.appendChild(list);
-    }
-    card.appendChild(el("h3", {}, "Your answers"));
+    var card = document.getElementById("outcome-" + state.node).cloneNode(true);
+    card.removeAttribute("id");
+    card.classList.add("triage-result");
+    card.setAttribute("aria-labelledby", "triage-result-title");
+    Array.prototype.forEach.call(card.querySelectorAll("h3, h4"), function (h) {
+      var up = el("h" + (Number(h.tagName.charAt(1)) - 1), {});
+      while (h.firstChild) up.appendChild(h.firstChild);
+      h.parentNode.replaceChild(up, h);
+    });
+    var heading = card.querySelector("h2");
+    heading.id = "triage-result-title";
+    heading.setAttribute("tabindex", "-1");
+    var note = card.querySelector(".triage-note");
+    card.insertBefore(el("h3", {}, "Your answers"), note);
     var summary = el("ol", { "class": "triage-summary" });
     state.path.forEach(function (step) {
-      var li = el("li", {}, tree.nodes[step.id].question + " ");
+      var li = el("li", {}, this.tree.nodes[step.id].question + " ");
       li.appendChild(el("strong", {}, step.answer === "y" ? "Yes" : "No"));
       summary.appendChild(li);
-    });
-    card.appendChild(summary);
-    card.appendChild(el("p", { "class": "triage-note" }, "This is not a diagnosis. If you are worried, get help: when in doubt, treat it as more urgent, not less."));
-    var address = (tree.pageUrl || window.location.href.split("#")[0]) + PREFIX + this.answers.join("");
+    }, this);
+    card.insertBefore(summary, note);
+    var address = (this.tree.pageUrl || window.location.href.split("#")[0]) + PREFIX + this.answers.join("");
     var printed = el("p", { "class": "triage-printed" }, "Back Spasm Guide, checked on " + today() + ". To see this result again: ");
     printed.appendChild(el("a", { href: address }, address));
     card.appendChild(printed);
-    return { element: card, focus: heading, status: "Result: " + tier.title + ". " + node.title + "." };
+    var tier = card.querySelector(".care-card__tier").textContent;
+    return { element: card, focus: heading, status: "Result: " + tier + ". " + heading.textContent + "." };
   };
 
   /* The first question is already in the page (drawn at build time): keep

@@ -1,6 +1,7 @@
 /* Back Spasm Guide page behaviour, no dependencies.
  * - Sortable, filterable index tables (.sortable-table): a filter box and a
- *   sort button in each header, announced with aria-sort.
+ *   sort button in each header, announced with aria-sort. Badges sort by
+ *   their data-rank (the vocabulary's order), other cells by their text.
  * - Glossary terms (<abbr title>) can be focused, so their tooltip shows on
  *   keyboard focus as well as on hover.
  * Runs on every page load, including Material's instant navigation, and
@@ -9,19 +10,20 @@
 (function () {
   "use strict";
 
-  function cellText(row, index) {
+  /* A cell's sort key: the data-rank of a badge in it (its vocabulary word's
+   * place in data/schemas/vocabularies.schema.json, written by
+   * macros/pages/render.py: 0 is the most urgent tier or strongest grade),
+   * else its text. */
+  function sortKey(row, index) {
     var cell = row.cells[index];
     if (!cell) return "";
-    var value = cell.querySelector("[data-tier],[data-value]");
-    var tiers = ["emergency", "urgent", "soon", "self-care"];
-    var grades = ["recommended", "consider", "insufficient-evidence", "not-recommended", "unsupported"];
-    if (value) {
-      var v = value.getAttribute("data-tier") || value.getAttribute("data-value");
-      if (tiers.indexOf(v) >= 0) return String(tiers.indexOf(v));
-      if (grades.indexOf(v) >= 0) return String(grades.indexOf(v));
-    }
-    if (cell.querySelector(".tier--none")) return "9";
-    return cell.textContent.trim().toLowerCase();
+    var ranked = cell.querySelector("[data-rank]");
+    return ranked ? Number(ranked.getAttribute("data-rank")) : cell.textContent.trim().toLowerCase();
+  }
+
+  function compareKeys(x, y) {
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    return String(x).localeCompare(String(y), undefined, { numeric: true });
   }
 
   function makeSortable(wrapper, n) {
@@ -61,8 +63,7 @@
         Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) { other.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         rows.sort(function (a, b) {
-          var x = cellText(a, index), y = cellText(b, index);
-          var c = x.localeCompare(y, undefined, { numeric: true });
+          var c = compareKeys(sortKey(a, index), sortKey(b, index));
           return ascending ? c : -c;
         });
         rows.forEach(function (row) { body.appendChild(row); });
