@@ -273,6 +273,56 @@ def test_long_list_within_the_size_limit_is_refused_fast():
     assert loaded.data is None and "more than 2000 entries" in loaded.problems[0].message
 
 
+# Where libyaml and PyYAML read differently, or the fast path must give up (see macros/data/yamlload.py).
+_FAST_PATH_TRAPS = [
+    "a:\tb\n", "a: [b,\tc]\n", "a: x\n\ufeffb: y\n", "%YAML 1.2\n---\na: b\n", "a: !!str 1\n", "a: [rippi?ng, x]\n",
+    "a: {b?: c}\n", "a: |# c\n  x\n", "a: >-#\n  x\n", "a: |2-  # c\n    x\n", "a: &x 1\nb: *x\n", "a: 1\n---\nb: 2\n",
+    "...\n", "---\n", "x\n", "a: 1\r\nb: [x,\r\n  y]\r\nc: |\r\n  z\r\n", "- " * 20 + "x\n", "a: [" + "x," * 2001 + "]\n",
+    "a: 1\na: 2\n", "a:\n  - x\n   - y\n", "a: -item\n", "a: \u201cx, y\u201d\n", 'a: "\\ud800"\n', "a: \x85\n", "[a]: b\n",
+]
+
+
+def test_fast_and_safe_yaml_paths_agree(tmp_path, monkeypatch):
+    """yamlload.load_text reads a file with libyaml (_read_fast) and, whenever that path gives up, with PyYAML's
+    pure-Python parser (_read_safe), which is where every problem and message comes from. Both ways give the
+    same LoadedYaml (data with its types and order, lines, ambiguous, problems) for every real file, every
+    fixture file, every file an invalid fixture writes and the traps above; every real and fixture file is
+    read the fast way."""
+    sources: dict[bytes, str] = {}
+    must_be_fast = set()
+    for path in sorted((ROOT / "data").rglob("*.yaml")) + sorted(DATASET.rglob("*.yaml")):
+        raw = path.read_bytes()
+        sources.setdefault(raw, str(path.relative_to(ROOT)))
+        must_be_fast.add(raw)
+    for case in CASES:
+        root = tmp_path / case.stem
+        copy_dataset(root / "data")
+        apply_edit(root, json.loads(case.read_text(encoding="utf-8"))["edit"])
+        for path in sorted((root / "data").rglob("*.yaml")):
+            if path.is_file() and not path.is_symlink():
+                sources.setdefault(path.read_bytes(), f"{case.name}: {path.relative_to(root)}")
+    for text in _FAST_PATH_TRAPS:
+        sources.setdefault(text.encode("utf-8"), repr(text[:60]))
+    assert len(must_be_fast) > 200 and len(sources) > len(must_be_fast) + 50
+    read_fast = yamlload._read_fast
+    took_fast: list[bool] = []
+
+    def spy(out):
+        took_fast.append(read_fast(out))
+        return took_fast[-1]
+
+    for raw, where in sources.items():
+        took_fast.clear()
+        monkeypatch.setattr(yamlload, "_read_fast", spy)
+        fast = yamlload.load_text(raw)
+        monkeypatch.setattr(yamlload, "_read_fast", lambda out: False)
+        safe = yamlload.load_text(raw)
+        for name in ("data", "lines", "ambiguous", "problems", "text", "source_lines"):
+            assert repr(getattr(fast, name)) == repr(getattr(safe, name)), f"{where}: {name} differs between the two paths"
+        if raw in must_be_fast:
+            assert took_fast == [True], f"{where}: not read the fast way (is PyYAML built with libyaml?)"
+
+
 def test_real_files_are_well_within_the_size_limits():
     for path in sorted((ROOT / "data").rglob("*.yaml")):
         assert path.stat().st_size * 4 < yamlload.size_limit(path), f"{path}: raise the limit in macros/limits.py?"

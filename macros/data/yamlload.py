@@ -7,12 +7,12 @@ YAML's silent traps into clear problems instead of wrong data:
 * anchors and aliases (refused before they are expanded, so an alias bomb
   fails at once);
 * tabs used for indentation, bytes that are not UTF-8, empty files;
-* invisible control, text-direction and broken characters (macros/limits.py),
+* invisible control, text-direction and broken characters (macros/data/limits.py),
   in the file and in every value and key (including ones written as escapes);
-* files too big, nesting too deep, lists too long (macros/limits.py): checked
+* files too big, nesting too deep, lists too long (macros/data/limits.py): checked
   before or while reading, so no RecursionError or huge list gets through;
 * symbolic links and anything that is not a regular file (never followed);
-* syntax errors, explained by macros/yamlerrors.py on the line to fix, with
+* syntax errors, explained by macros/data/yamlerrors.py on the line to fix, with
   the line quoted and a caret under the column (``YamlProblem.detail``);
 * plain text that YAML silently joined or cut: a list item indented too far
   (read as more text of the item above), ``-item`` without its space, text cut
@@ -26,6 +26,22 @@ preview, many editors) would read as a boolean or a date are remembered in
 
 Every value's line is kept in ``LoadedYaml.lines``, keyed by its path
 (a tuple of keys and list indexes), for ``file:line: field: message`` errors.
+
+Two ways to read, one result. PyYAML's pure-Python parser, with
+``_Loader``'s checks before every node (``_read_safe``), is the reference:
+every problem and every message comes from it, but it is slow (about a
+fifth of a site build). So each file is first offered to ``_read_fast``: libyaml
+(C, ``yaml.cyaml.CParser``) parses it, and one loop over its events builds the
+very nodes PyYAML's composer would, giving up before going deeper at any
+anchor or alias (never expanded), explicit tag, directive, nesting or list
+past the limits. The fast path accepts only a file it reads without a single
+problem and without anything libyaml and PyYAML read differently (a tab, a
+byte order mark, a directive, a "?" inside [...] or {...}, a comment right
+after a block scalar's | or >). On anything else, or any exception, it gives
+up and the file is read again the safe way. So a clean file is read at C
+speed and a broken one gets exactly the safe path's messages;
+tests/test_validator.py (test_fast_and_safe_yaml_paths_agree) reads every
+real and fixture file both ways and asserts the results are the same.
 """
 
 from __future__ import annotations
@@ -38,8 +54,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: every file takes the safe path
+    CParser = None
 
 from . import limits, yamlerrors
 
@@ -83,6 +117,26 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL12, list("tTfF"))
+
+
+if CParser is not None:
+    class _CLoader(CParser, SafeConstructor, Resolver):
+        """libyaml's parser with _Loader's tag resolution and constructors (read by _read_fast, events only)."""
+
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+# Text where libyaml and PyYAML read differently: a tab (libyaml takes one after "key:" or in [...] as a space,
+# PyYAML refuses it), a byte order mark (libyaml skips one at the start of a line, PyYAML reads it as text), a
+# directive (%YAML, %TAG). Such a file is read the safe way only.
+_NOT_FAST = re.compile(r"[\t\ufeff]|^%", re.M)
+# A block scalar's header as PyYAML reads it: | or >, chomping and indentation indicators, then a space or the
+# line's end.
+_BLOCK_HEADER = re.compile(r"[|>](?:[+-][1-9]?|[1-9][+-]?)?(?: |\r?$)")
 
 
 class _AnchorFound(Exception):
@@ -160,12 +214,104 @@ def load_text(raw: bytes) -> LoadedYaml:
             )
     if out.problems:
         return out
+    if bad_chars or not _read_fast(out):
+        if not _read_safe(out):
+            return out  # no document at all: "is empty" is the only problem
+    for line, column, char in bad_chars:  # characters in the file itself (values, keys, comments)
+        out.problems.append(YamlProblem(line, _field_at(out, line), limits.char_problem(char, f" at column {column}")))
+    out.problems.sort(key=lambda p: p.line)
+    return out
+
+
+def _read_fast(out: LoadedYaml) -> bool:
+    """Read out.text with libyaml into out (data, lines, ambiguous) if it is clean: no problem at all and
+    nothing unusual. Returns False, with out untouched, whenever in doubt: the caller then reads the safe way."""
+    if CParser is None or _NOT_FAST.search(out.text):
+        return False
+    scratch = LoadedYaml(text=out.text, source_lines=out.source_lines)
+    loader = None
+    try:
+        loader = _CLoader(out.text)
+        node = _compose_fast(loader, out.source_lines)
+        if node is None:
+            return False
+        scratch.data = _build(node, (), scratch, loader)
+    except Exception:  # anything at all: the safe path reads the file again and says what is wrong
+        return False
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if scratch.problems:
+        return False
+    out.data, out.lines, out.ambiguous = scratch.data, scratch.lines, scratch.ambiguous
+    return True
+
+
+def _compose_fast(loader, lines: list) -> Any:
+    """The single document's node tree from libyaml's events, built the way PyYAML's composer builds it
+    (same nodes, tags, marks; a plain scalar's style None), in one loop with no recursion. None if the
+    stream holds anything _Loader would refuse or the fast path does not take: an anchor or alias (never
+    expanded), an explicit tag, a directive, nesting or entries past macros/data/limits.py, no document or
+    more than one."""
+    if type(loader.get_event()) is not StreamStartEvent:
+        return None
+    event = loader.get_event()
+    if type(event) is not DocumentStartEvent or event.version is not None or event.tags:
+        return None
+    resolve = loader.resolve
+    max_depth, max_entries = limits.MAX_DEPTH, limits.MAX_ENTRIES
+    open_: list = []  # (node, children, most children allowed) for each collection still open, outermost first
+    while True:
+        event = loader.get_event()
+        kind = type(event)
+        if kind is SequenceEndEvent or kind is MappingEndEvent:
+            node, children, _ = open_.pop()
+            node.end_mark = event.end_mark
+            node.value = children if kind is SequenceEndEvent else list(zip(children[::2], children[1::2], strict=True))
+        else:
+            if kind is not ScalarEvent and kind is not SequenceStartEvent and kind is not MappingStartEvent:
+                return None  # an alias, or an event out of place
+            if event.anchor is not None or event.tag is not None:
+                return None
+            if open_ and len(open_[-1][1]) >= open_[-1][2]:
+                return None  # as _Loader.compose_node: one entry too many
+            if kind is ScalarEvent:
+                if not event.style and "?" in event.value and open_ and open_[-1][0].flow_style:
+                    return None  # in [...] or {...} libyaml reads "a?b" as text, PyYAML stops at the "?"
+                if event.style in ("|", ">") and not _BLOCK_HEADER.match(lines[event.start_mark.line], event.start_mark.column):
+                    return None  # libyaml takes "|#" or "|-#" (a comment with no space before it), PyYAML refuses it
+                node = ScalarNode(resolve(ScalarNode, event.value, event.implicit), event.value,
+                                  event.start_mark, event.end_mark, style=event.style or None)
+            else:
+                if len(open_) >= max_depth:
+                    return None  # as _Loader.compose_node: nested too deep
+                if kind is SequenceStartEvent:
+                    node = SequenceNode(resolve(SequenceNode, None, event.implicit), [], event.start_mark, None,
+                                        flow_style=event.flow_style)
+                    open_.append((node, [], max_entries))
+                else:  # a mapping's children are keys and values, one after the other
+                    node = MappingNode(resolve(MappingNode, None, event.implicit), [], event.start_mark, None,
+                                       flow_style=event.flow_style)
+                    open_.append((node, [], 2 * max_entries))
+                continue
+        if not open_:
+            break
+        open_[-1][1].append(node)
+    if type(loader.get_event()) is not DocumentEndEvent or type(loader.get_event()) is not StreamEndEvent:
+        return None
+    return node
+
+
+def _read_safe(out: LoadedYaml) -> bool:
+    """Read out.text with PyYAML's pure-Python parser and _Loader's checks, adding every problem to out.
+    Returns False if the file holds no document at all (then "is empty" is its one problem)."""
+    text = out.text
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             out.problems.append(YamlProblem(1, "(file)", "is empty; add the record's fields or delete the file"))
-            return out
+            return False
         out.data = _build(node, (), out, loader)
     except _LimitFound as exc:
         out.problems.append(YamlProblem(exc.mark.line + 1, "(yaml)", exc.message))
@@ -187,10 +333,7 @@ def load_text(raw: bytes) -> LoadedYaml:
         out.data = None
     finally:
         loader.dispose()
-    for line, column, char in bad_chars:  # characters in the file itself (values, keys, comments)
-        out.problems.append(YamlProblem(line, _field_at(out, line), limits.char_problem(char, f" at column {column}")))
-    out.problems.sort(key=lambda p: p.line)
-    return out
+    return True
 
 
 def _mask_forbidden(text: str) -> tuple[str, list[tuple[int, int, str]]]:
@@ -219,7 +362,7 @@ def _field_at(out: LoadedYaml, line: int) -> str:
 
 
 def size_limit(path: Path) -> int:
-    """The largest size allowed for a data file (macros/limits.py)."""
+    """The largest size allowed for a data file (macros/data/limits.py)."""
     return limits.MAX_SINGLE_FILE_BYTES if Path(path).parent.name == "data" else limits.MAX_RECORD_BYTES
 
 
@@ -288,7 +431,7 @@ def _kb(size: int) -> str:
     return f"{size / limits.KB:,.0f} KB" if size >= limits.KB else f"{size} bytes"
 
 
-def _build(node, path: Path_, out: LoadedYaml, loader: _Loader) -> Any:
+def _build(node, path: Path_, out: LoadedYaml, loader: SafeConstructor) -> Any:
     out.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, ScalarNode):
         if node.style is None and (_BOOL11.match(node.value) or _DATE.match(node.value)):
