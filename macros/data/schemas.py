@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,53 @@ from . import limits
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "schemas"
 
 
+@dataclass
+class _Folder:
+    """One schema folder as read: its schemas, the files that are not JSON, and what walking them worked out."""
+
+    schemas: dict[str, dict]
+    broken: tuple[tuple[str, str], ...]
+    resolved: dict[tuple[str, str | None], dict] = field(default_factory=dict)  # (ref, base) -> schema node
+    kinds: dict[int, tuple[dict, str | None]] = field(default_factory=dict)  # id(node) -> (node, its string kind)
+
+    def resolve(self, ref: str, base: str | None) -> dict:
+        """The schema node a $ref points at, from the file ``base`` (a ref without a file name stays in it)."""
+        key = (ref, base)
+        if key not in self.resolved:
+            fname, _, pointer = ref.partition("#")
+            target = self.schemas[fname or base] if (fname or base) else {}
+            for part in [p for p in pointer.split("/") if p]:
+                target = target[part]
+            self.resolved[key] = target
+        return self.resolved[key]
+
+    def string_kind(self, sch: dict, base: str) -> str | None:
+        """The kind of string a schema node describes (see string_fields), or None; worked out once per node."""
+        known = self.kinds.get(id(sch))
+        if known is not None and known[0] is sch:  # the node is kept alongside, so its id cannot be reused
+            return known[1]
+        node, merged = sch, {}
+        while isinstance(node, dict):
+            for key, value in node.items():
+                merged.setdefault(key, value)
+            if "$ref" not in node:
+                break
+            ref = node["$ref"]
+            node, base = self.resolve(ref, base), ref.partition("#")[0] or base
+        patterned = {"pattern", "enum", "const", "oneOf"} & set(merged)
+        if merged.get("format") == "uri":
+            kind = "url"
+        elif merged.get("type") != "string" and not patterned:
+            kind = None
+        else:
+            kind = "word" if patterned else "text"
+        self.kinds[id(sch)] = (sch, kind)
+        return kind
+
+
 @lru_cache(maxsize=4)
-def _read(schema_dir: Path) -> tuple[dict[str, dict], tuple[tuple[str, str], ...]]:
-    """(schema file name -> schema, (file name, problem) for each file that is not JSON).
+def _read(schema_dir: Path) -> _Folder:
+    """The schemas (file name -> schema) and (file name, problem) for each file that is not JSON.
 
     A link or special file is never read (the validator reports it: model.unsafe_entries)."""
     found: dict[str, dict] = {}
@@ -42,16 +87,20 @@ def _read(schema_dir: Path) -> tuple[dict[str, dict], tuple[tuple[str, str], ...
             found[path.name] = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             broken.append((path.name, f"is not valid JSON ({exc}); fix it or copy it again from the guide's data/schemas/"))
-    return found, tuple(broken)
+    return _Folder(found, tuple(broken))
+
+
+def _folder(schema_dir: Path) -> _Folder:
+    return _read(schema_dir if isinstance(schema_dir, Path) else Path(schema_dir))
 
 
 def _schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
-    return _read(Path(schema_dir))[0]
+    return _folder(schema_dir).schemas
 
 
 def broken(schema_dir: Path) -> tuple[tuple[str, str], ...]:
     """(file name, problem) for every schema file in schema_dir that cannot be read as JSON."""
-    return _read(Path(schema_dir))[1]
+    return _folder(schema_dir).broken
 
 
 @lru_cache(maxsize=32)
@@ -184,20 +233,37 @@ def _describe(sch: dict, key: str) -> str:
 # ---- references -------------------------------------------------------
 
 def _resolve(ref: str, base: str | None, schema_dir: Path = SCHEMA_DIR) -> dict:
-    fname, _, pointer = ref.partition("#")
-    target = _schemas(schema_dir)[fname or base] if (fname or base) else {}
-    for part in [p for p in pointer.split("/") if p]:
-        target = target[part]
-    return target
+    return _folder(schema_dir).resolve(ref, base)
+
+
+@dataclass(frozen=True)
+class Fields:
+    """What one walk of a record against its schema finds (``fields``)."""
+
+    references: tuple[tuple[tuple, str, str], ...]  # (path, id, target) for every value whose schema carries x-ref
+    strings: tuple[tuple[tuple, str, str], ...]  # (path, value, kind) for every text value: see string_fields
+
+
+def fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Fields:
+    """The references and the string fields of data (a record following schema `name`), in one walk."""
+    folder = _folder(schema_dir)
+    refs: dict[tuple, tuple[tuple, str, str]] = {}
+    strings: dict[tuple, tuple[tuple, str, str]] = {}
+    for path, value, sch, base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), folder):
+        if not isinstance(value, str):
+            continue
+        if "x-ref" in sch and (path, sch["x-ref"]) not in refs:
+            refs[(path, sch["x-ref"])] = (path, value, sch["x-ref"])
+        if path not in strings:
+            kind = folder.string_kind(sch, base)
+            if kind:
+                strings[path] = (path, value, kind)
+    return Fields(tuple(refs.values()), tuple(strings.values()))
 
 
 def references(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
     """Yield (path, id, target) for every value whose schema carries x-ref."""
-    seen: set = set()
-    for path, value, sch, _base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), schema_dir):
-        if "x-ref" in sch and isinstance(value, str) and (path, sch["x-ref"]) not in seen:
-            seen.add((path, sch["x-ref"]))
-            yield path, value, sch["x-ref"]
+    yield from fields(name, data, schema_dir).references
 
 
 def string_fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
@@ -207,35 +273,10 @@ def string_fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterat
     * "text": free text a contributor writes (a string with no pattern, enum, const or oneOf);
     * "word": ids, dates, vocabulary words and other patterned values.
     """
-    seen: set = set()
-    for path, value, sch, base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), schema_dir):
-        if isinstance(value, str) and path not in seen:
-            kind = _string_kind(sch, base, schema_dir)
-            if kind:
-                seen.add(path)
-                yield path, value, kind
+    yield from fields(name, data, schema_dir).strings
 
 
-def _string_kind(sch: dict, base: str, schema_dir: Path = SCHEMA_DIR) -> str | None:
-    merged: dict = {}
-    while isinstance(sch, dict):
-        for key, value in sch.items():
-            merged.setdefault(key, value)
-        if "$ref" not in sch:
-            break
-        ref = sch["$ref"]
-        base = ref.partition("#")[0] or base
-        sch = _resolve(ref, base, schema_dir)
-    if merged.get("format") == "uri":
-        return "url"
-    if merged.get("type") != "string" and not {"pattern", "enum", "const", "oneOf"} & set(merged):
-        return None
-    if {"pattern", "enum", "const", "oneOf"} & set(merged):
-        return "word"
-    return "text"
-
-
-def _walk(sch: dict, base: str, data: Any, path: tuple, schema_dir: Path = SCHEMA_DIR):
+def _walk(sch: dict, base: str, data: Any, path: tuple, folder: _Folder):
     """Yield (path, value, schema node, schema file) for every schema node that applies to every value."""
     if not isinstance(sch, dict):
         return
@@ -243,21 +284,21 @@ def _walk(sch: dict, base: str, data: Any, path: tuple, schema_dir: Path = SCHEM
     if "$ref" in sch:
         ref = sch["$ref"]
         fname = ref.partition("#")[0] or base
-        yield from _walk(_resolve(ref, base, schema_dir), fname, data, path, schema_dir)
+        yield from _walk(folder.resolve(ref, base), fname, data, path, folder)
     for key in ("then", "else"):
         if key in sch:
-            yield from _walk(sch[key], base, data, path, schema_dir)
+            yield from _walk(sch[key], base, data, path, folder)
     if isinstance(data, dict):
         props = sch.get("properties", {})
         extra = sch.get("additionalProperties")
         for key, value in data.items():
             if key in props:
-                yield from _walk(props[key], base, value, path + (key,), schema_dir)
+                yield from _walk(props[key], base, value, path + (key,), folder)
             elif isinstance(extra, dict):
-                yield from _walk(extra, base, value, path + (key,), schema_dir)
+                yield from _walk(extra, base, value, path + (key,), folder)
     elif isinstance(data, list) and isinstance(sch.get("items"), dict):
         for i, value in enumerate(data):
-            yield from _walk(sch["items"], base, value, path + (i,), schema_dir)
+            yield from _walk(sch["items"], base, value, path + (i,), folder)
 
 
 def date_fields(schema_dir: Path = SCHEMA_DIR) -> set[str]:
