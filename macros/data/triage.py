@@ -121,7 +121,9 @@ def _usable(ds: Dataset):
         if not isinstance(node, dict):
             return rec, None
         if is_question(node):
-            if not (isinstance(node.get("any_of"), list) and node.get("if_yes") in graph and node.get("if_no") in graph):
+            if not (isinstance(node.get("any_of"), list) and all(isinstance(f, str) for f in node["any_of"])):
+                return rec, None
+            if not all(isinstance(node.get(b), str) and node[b] in graph for b in ("if_yes", "if_no")):
                 return rec, None
         elif node.get("tier") not in vocab.tiers():
             return rec, None
@@ -259,7 +261,7 @@ def rule_triage_combinations(ds: Dataset):
     for i, rule in enumerate(tree["combinations"]):
         if not isinstance(rule, dict) or rule.get("at_least") not in tiers or not isinstance(rule.get("together"), list):
             continue  # the schema reports the shape
-        lines = [line for line in rule["together"] if isinstance(line, list)]
+        lines = [line for line in rule["together"] if isinstance(line, list) and all(isinstance(f, str) for f in line)]
         if len(lines) != len(rule["together"]) or not all(set(line) <= known for line in lines):
             continue  # the schema and reference rules report these
         # Every choice of one finding per line is a reader the rule covers.
@@ -310,7 +312,7 @@ def rule_triage_scenarios(ds: Dataset):
         return
     graph = nodes(tree)
     for i, case in enumerate(tree["scenarios"]):
-        if not isinstance(case, dict) or not isinstance(case.get("findings"), list):
+        if not isinstance(case, dict) or not isinstance(case.get("findings"), list) or not all(isinstance(f, str) for f in case["findings"]):
             continue
         try:
             path = walk(tree, set(case["findings"]))
