@@ -147,78 +147,158 @@ def _shown(value: Any) -> str:
     return limits.shown(value)
 
 
-def _explain(error) -> Iterator[tuple[tuple, str]]:
-    path = tuple(error.absolute_path)
-    sch = error.schema if isinstance(error.schema, dict) else {}
-    kind = error.validator
-    value = error.instance
-    hint = sch.get("x-hint")
-    if kind == "required":
-        for key in error.validator_value:
-            if isinstance(value, dict) and key not in value:
-                yield path + (key,), f"is missing; add '{key}:' (required: {_describe(sch, key)})"
-    elif kind == "dependentRequired":
-        for trigger, needed in error.validator_value.items():
-            if isinstance(value, dict) and trigger in value:
-                for key in needed:
-                    if key not in value:
-                        yield path + (key,), f"is required when '{trigger}' is set; add a short '{key}:' saying why"
-    elif kind == "additionalProperties":
-        allowed = list(sch.get("properties", {}))
-        for key in value if isinstance(value, dict) else ():
-            if key not in allowed:
-                best = closest(key, allowed)
-                if value[key] is None and " " in key.strip():
-                    yield path + (key,), ("looks like text cut at a comma inside { }, which YAML reads as a new field; "
-                                          "put the whole text in double quotes")
-                    continue
-                yield path + (key,), (
-                    f"is not a known field; did you mean '{best}'?" if best
-                    else f"is not a known field here; remove it, or use one of: {', '.join(allowed)}"
-                )
-    elif kind == "oneOf" and all("const" in b for b in error.validator_value):
-        allowed = [b["const"] for b in error.validator_value]
-        yield path, f"{_shown(value)} is not allowed; {did_you_mean(value, allowed)}use one of: {', '.join(allowed)}"
-    elif kind == "enum":
-        allowed = list(error.validator_value)
-        yield path, f"{_shown(value)} is not allowed; {did_you_mean(value, allowed)}use one of: {', '.join(map(str, allowed))}"
-    elif kind == "not" and hint:
-        yield path, f"{_shown(value)}: {hint}"
-    elif kind == "type":
-        expected = error.validator_value
-        if value is None:
-            yield path, "is empty; fill it in or remove the line"
-        elif isinstance(value, bool) and expected == "string":
-            yield path, f"is read as {_shown(value)} (yes/no), not text; put the text in quotes"
-        elif expected == "array":
-            yield path, "must be a list: put each item on its own line starting with '- '"
-        elif expected == "object":
-            yield path, "must be a group of fields: 'key: value' lines indented under it"
-        elif expected == "string":
-            yield path, f"must be text, not {type(value).__name__}; put it in quotes"
-        else:
-            yield path, f"must be {expected}, not {_shown(value)}"
-    elif kind == "pattern":
-        yield path, f"{_shown(value)} {hint}" if hint else f"{_shown(value)} does not have the expected form"
-    elif kind == "minLength":
-        yield path, "is empty; write the text or remove the field"
-    elif kind == "maxLength":
-        yield path, f"is {len(value):,} characters; shorten it to {error.validator_value:,} or fewer"
-    elif kind == "maxItems":
-        yield path, (f"lists {len(value):,} items; the most allowed here is {error.validator_value:,}, "
-                     "so keep the ones that matter most")
-    elif kind == "maxProperties":
-        yield path, f"has {len(value):,} entries; the most allowed here is {error.validator_value:,}"
-    elif kind == "minItems":
-        yield path, hint or f"needs at least {error.validator_value} item(s)"
-    elif kind == "uniqueItems":
-        yield path, "lists the same item twice; remove the repeat"
-    elif kind == "minProperties":
-        yield path, f"needs at least {error.validator_value} entries"
-    elif kind == "propertyNames":
-        yield path, f"has a key that is not a valid id: {error.message}"
+# ---- explaining jsonschema's errors: one function per keyword -------------------------
+
+@dataclass(frozen=True)
+class _Failed:
+    """One jsonschema error, as the explainers below read it."""
+
+    path: tuple  # where in the record
+    schema: dict  # the schema node whose keyword failed
+    value: Any  # the value that failed it
+    expected: Any  # the keyword's value in the schema (jsonschema's validator_value)
+    hint: str | None  # the node's x-hint: the schema's own words for what to write
+    message: str  # jsonschema's message, for keywords with no explainer
+
+    @classmethod
+    def of(cls, error) -> _Failed:
+        sch = error.schema if isinstance(error.schema, dict) else {}
+        return cls(tuple(error.absolute_path), sch, error.instance, error.validator_value, sch.get("x-hint"), error.message)
+
+
+Explained = Iterator[tuple[tuple, str]]
+
+
+def _default(f: _Failed) -> Explained:
+    yield f.path, f.hint or f.message
+
+
+def _required(f: _Failed) -> Explained:
+    for key in f.expected:
+        if isinstance(f.value, dict) and key not in f.value:
+            yield f.path + (key,), f"is missing; add '{key}:' (required: {_describe(f.schema, key)})"
+
+
+def _dependent_required(f: _Failed) -> Explained:
+    for trigger, needed in f.expected.items():
+        if isinstance(f.value, dict) and trigger in f.value:
+            for key in needed:
+                if key not in f.value:
+                    yield f.path + (key,), f"is required when '{trigger}' is set; add a short '{key}:' saying why"
+
+
+def _additional_properties(f: _Failed) -> Explained:
+    allowed = list(f.schema.get("properties", {}))
+    for key in f.value if isinstance(f.value, dict) else ():
+        if key in allowed:
+            continue
+        if f.value[key] is None and " " in key.strip():
+            yield f.path + (key,), ("looks like text cut at a comma inside { }, which YAML reads as a new field; "
+                                    "put the whole text in double quotes")
+            continue
+        best = closest(key, allowed)
+        yield f.path + (key,), (
+            f"is not a known field; did you mean '{best}'?" if best
+            else f"is not a known field here; remove it, or use one of: {', '.join(allowed)}"
+        )
+
+
+def _one_of(f: _Failed) -> Explained:
+    if not all("const" in b for b in f.expected):
+        yield from _default(f)  # only a vocabulary (a oneOf of consts) has words to suggest
+        return
+    allowed = [b["const"] for b in f.expected]
+    yield f.path, f"{_shown(f.value)} is not allowed; {did_you_mean(f.value, allowed)}use one of: {', '.join(allowed)}"
+
+
+def _enum(f: _Failed) -> Explained:
+    allowed = list(f.expected)
+    yield f.path, f"{_shown(f.value)} is not allowed; {did_you_mean(f.value, allowed)}use one of: {', '.join(map(str, allowed))}"
+
+
+def _not(f: _Failed) -> Explained:
+    if f.hint:
+        yield f.path, f"{_shown(f.value)}: {f.hint}"
     else:
-        yield path, hint or error.message
+        yield from _default(f)
+
+
+def _type(f: _Failed) -> Explained:
+    value, expected = f.value, f.expected
+    if value is None:
+        yield f.path, "is empty; fill it in or remove the line"
+    elif isinstance(value, bool) and expected == "string":
+        yield f.path, f"is read as {_shown(value)} (yes/no), not text; put the text in quotes"
+    elif expected == "array":
+        yield f.path, "must be a list: put each item on its own line starting with '- '"
+    elif expected == "object":
+        yield f.path, "must be a group of fields: 'key: value' lines indented under it"
+    elif expected == "string":
+        yield f.path, f"must be text, not {type(value).__name__}; put it in quotes"
+    else:
+        yield f.path, f"must be {expected}, not {_shown(value)}"
+
+
+def _pattern(f: _Failed) -> Explained:
+    yield f.path, f"{_shown(f.value)} {f.hint}" if f.hint else f"{_shown(f.value)} does not have the expected form"
+
+
+def _min_length(f: _Failed) -> Explained:
+    yield f.path, "is empty; write the text or remove the field"
+
+
+def _max_length(f: _Failed) -> Explained:
+    yield f.path, f"is {len(f.value):,} characters; shorten it to {f.expected:,} or fewer"
+
+
+def _max_items(f: _Failed) -> Explained:
+    yield f.path, f"lists {len(f.value):,} items; the most allowed here is {f.expected:,}, so keep the ones that matter most"
+
+
+def _max_properties(f: _Failed) -> Explained:
+    yield f.path, f"has {len(f.value):,} entries; the most allowed here is {f.expected:,}"
+
+
+def _min_items(f: _Failed) -> Explained:
+    yield f.path, f.hint or f"needs at least {f.expected} item(s)"
+
+
+def _unique_items(f: _Failed) -> Explained:
+    yield f.path, "lists the same item twice; remove the repeat"
+
+
+def _min_properties(f: _Failed) -> Explained:
+    yield f.path, f"needs at least {f.expected} entries"
+
+
+def _property_names(f: _Failed) -> Explained:
+    yield f.path, f"has a key that is not a valid id: {f.message}"
+
+
+# jsonschema keyword -> the function that says what went wrong and how to fix it; any other keyword: _default.
+EXPLAIN = {
+    "required": _required,
+    "dependentRequired": _dependent_required,
+    "additionalProperties": _additional_properties,
+    "oneOf": _one_of,
+    "enum": _enum,
+    "not": _not,
+    "type": _type,
+    "pattern": _pattern,
+    "minLength": _min_length,
+    "maxLength": _max_length,
+    "maxItems": _max_items,
+    "maxProperties": _max_properties,
+    "minItems": _min_items,
+    "uniqueItems": _unique_items,
+    "minProperties": _min_properties,
+    "propertyNames": _property_names,
+}
+
+
+def _explain(error) -> Explained:
+    """(path, message) pairs for one jsonschema error, in a contributor's words."""
+    yield from EXPLAIN.get(error.validator, _default)(_Failed.of(error))
 
 
 def _describe(sch: dict, key: str) -> str:
