@@ -1,6 +1,6 @@
 """The dataset for the current MkDocs build, loaded and validated once per build.
 
-``macros/hooks.py`` calls ``load()`` from ``on_config`` (every build, so
+``macros/adapters/hooks.py`` calls ``load()`` from ``on_config`` (every build, so
 ``mkdocs serve`` picks up edits); the page generator and the macros read
 ``current()``. A data problem stops the build with the validator's report.
 """
@@ -23,5 +23,5 @@ def load(data_dir: Path) -> Dataset:
 
 def current() -> Dataset:
     if _current is None:
-        raise RuntimeError("the data has not been loaded: is macros/hooks.py listed under hooks: in mkdocs.yml?")
+        raise RuntimeError("the data has not been loaded: is macros/adapters/hooks.py listed under hooks: in mkdocs.yml?")
     return _current

@@ -2,9 +2,9 @@
 
 Each rule is a function ``rule_*(ds) -> Iterator[Problem]`` with a docstring
 saying what it guards. Shape (types, required fields, vocabularies) is the
-schemas' job (macros/schemas.py); rules check what a schema cannot: ids match
+schemas' job (macros/data/schemas.py); rules check what a schema cannot: ids match
 file names, references resolve, sources are used, text is safe to show.
-Triage-tree rules live in macros/triage.py; macros/validate.py runs both lists.
+Triage-tree rules live in macros/data/triage.py; macros/data/validate.py runs both lists.
 
 Messages are written for contributors: what is wrong and how to fix it.
 """
@@ -315,7 +315,7 @@ def rule_review(ds: Dataset) -> Iterator[Problem]:
 
 
 def all_rules():
-    """Every meaning rule over records (the triage rules are in macros/triage.py)."""
+    """Every meaning rule over records (the triage rules are in macros/data/triage.py)."""
     return [
         rule_file_names,
         rule_findings_unique,

@@ -7,12 +7,12 @@ YAML's silent traps into clear problems instead of wrong data:
 * anchors and aliases (refused before they are expanded, so an alias bomb
   fails at once);
 * tabs used for indentation, bytes that are not UTF-8, empty files;
-* invisible control, text-direction and broken characters (macros/limits.py),
+* invisible control, text-direction and broken characters (macros/data/limits.py),
   in the file and in every value and key (including ones written as escapes);
-* files too big, nesting too deep, lists too long (macros/limits.py): checked
+* files too big, nesting too deep, lists too long (macros/data/limits.py): checked
   before or while reading, so no RecursionError or huge list gets through;
 * symbolic links and anything that is not a regular file (never followed);
-* syntax errors, explained by macros/yamlerrors.py on the line to fix, with
+* syntax errors, explained by macros/data/yamlerrors.py on the line to fix, with
   the line quoted and a caret under the column (``YamlProblem.detail``);
 * plain text that YAML silently joined or cut: a list item indented too far
   (read as more text of the item above), ``-item`` without its space, text cut
@@ -216,7 +216,7 @@ def _field_at(out: LoadedYaml, line: int) -> str:
 
 
 def size_limit(path: Path) -> int:
-    """The largest size allowed for a data file (macros/limits.py)."""
+    """The largest size allowed for a data file (macros/data/limits.py)."""
     return limits.MAX_SINGLE_FILE_BYTES if Path(path).parent.name == "data" else limits.MAX_RECORD_BYTES
 
 
