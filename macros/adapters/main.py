@@ -38,7 +38,6 @@ def define_env(env):
         "triage_combinations": lambda tier="emergency": triage_page.combinations_list(site.current(), tier),
         "triage_overview": lambda: triage_page.overview(site.current(), page_src(), dirs()),
         "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links
-        "counts": lambda: {k: len(v) for k, v in site.current().records.items()},
     }
     for name, func in macros.items():
         env.macro(func, name)
