@@ -1,4 +1,4 @@
-"""Open data: the built site publishes the records as JSON under api/ (macros/api.py)."""
+"""Open data: the built site publishes the records as JSON under api/ (macros/pages/api.py)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def same_origin(url: str, base: str) -> bool:
 
 
 def test_flowchart_every_path_matches_python_walker(page, site_url, dataset):
-    """Click through every path of the tree; each step and outcome must match macros.triage.
+    """Click through every path of the tree; each step and outcome must match macros.data.triage.
 
     Depth first, like a reader trying every answer: Yes, then Back, then No.
     Every question shown is checked against the Python walker's node, every

@@ -397,7 +397,7 @@ def test_comparison_catches_an_injected_tag_and_attribute(mini):
     page = mini["root"] / "site" / "compare" / "kidney-or-back" / "index.html"
     html = page.read_text(encoding="utf-8")
     clean = {"p": page_facts(html)}
-    cell = html.index(">", html.index("<td")) + 1  # cells carry data-label (macros/mdext.py)
+    cell = html.index(">", html.index("<td")) + 1  # cells carry data-label (macros/adapters/mdext.py)
     for injected, expected in [
         ('<img src="https://evil.example/x.png">', "new external"),
         ('<marquee>x</marquee>', "new <marquee"),

@@ -7,7 +7,7 @@
 * Links: every internal href/src and #anchor in the built HTML (and every
   search-index location) resolves, in the offline build too (where no link
   may point at a folder); no external script, stylesheet or image. (Source
-  URLs are checked by the validator: macros/rules.py, rule_urls.)
+  URLs are checked by the validator: macros/data/rules.py, rule_urls.)
 * Reproducible: two clean builds with the same SOURCE_DATE_EPOCH are
   byte-identical, whatever the Python hash seed.
 

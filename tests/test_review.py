@@ -1,4 +1,4 @@
-"""macros/review.py: the review status a page shows, due dates, and the overdue list."""
+"""macros/data/review.py: the review status a page shows, due dates, and the overdue list."""
 
 from __future__ import annotations
 

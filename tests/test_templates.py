@@ -2,7 +2,7 @@
 
 Each template shows every field of its schema (optional ones too), marks each
 field ``# required`` or ``# optional`` on its own line, lists the allowed words
-(read from the vocabularies with macros.vocab) beside or just above the field,
+(read from the vocabularies with macros.data.vocab) beside or just above the field,
 and its example values pass the schema, so a contributor who copies it starts
 from something valid. When a schema gains a field or a word, these tests fail
 until the template documents it.

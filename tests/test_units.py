@@ -217,6 +217,17 @@ def test_every_path_is_enumerated_once(dataset):
             f in tree["nodes"][s.node]["any_of"] for s in p.steps if not s.answer for f in yes)
 
 
+def test_denied_findings_decide_who_can_follow_a_path(dataset):
+    """The proofs' shortcut: a reader with a finding can follow a path unless a question listing it is answered No."""
+    found = triage._safe_paths(dataset)
+    assert found.ok and found.paths == tuple(triage.paths(dataset.triage))
+    graph = dataset.triage["nodes"]
+    for i, path in enumerate(found.paths):
+        for fid in dataset.findings():
+            blocked = any(fid in graph[s.node]["any_of"] and not s.answer for s in path.steps)
+            assert found.followable(i, {fid}) is not blocked, (fid, triage.describe(dataset.triage, path))
+
+
 def test_every_finding_with_urgency_is_asked(dataset):
     asked = {f for node in dataset.triage["nodes"].values() if not triage.is_outcome(node) for f in node["any_of"]}
     assert {f for f, r in dataset.findings().items() if r.get("urgency")} <= asked

@@ -325,7 +325,7 @@ def test_fast_and_safe_yaml_paths_agree(tmp_path, monkeypatch):
 
 def test_real_files_are_well_within_the_size_limits():
     for path in sorted((ROOT / "data").rglob("*.yaml")):
-        assert path.stat().st_size * 4 < yamlload.size_limit(path), f"{path}: raise the limit in macros/limits.py?"
+        assert path.stat().st_size * 4 < yamlload.size_limit(path), f"{path}: raise the limit in macros/data/limits.py?"
 
 
 def test_symlinks_and_special_files_are_refused_and_never_followed(tmp_path, data_copy, capsys):
@@ -413,7 +413,7 @@ def test_contributing_states_the_limits():
     text_limit = json.loads((ROOT / "data" / "schemas" / "vocabularies.schema.json").read_text(encoding="utf-8"))["$defs"]["text"]["maxLength"]
     for needle in (f"{limits.MAX_RECORD_BYTES // limits.KB} KB", f"{limits.MAX_SINGLE_FILE_BYTES // limits.KB} KB",
                    f"{limits.MAX_DEPTH} levels", f"{text_limit:,} characters", "cite a source"):
-        assert needle in guide, f"CONTRIBUTING.md should say {needle!r} (macros/limits.py, the schemas)"
+        assert needle in guide, f"CONTRIBUTING.md should say {needle!r} (macros/data/limits.py, the schemas)"
 
 
 # ---- YAML syntax errors a person can act on (issue 15) ------------------------------

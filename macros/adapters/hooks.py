@@ -89,7 +89,7 @@ def checked(src_uri: str, content: str, meta: dict) -> str:
     expected = text.cleaned_meta(meta)
     if read != expected:
         raise PluginError(f"generated page {src_uri}: its front matter reads back as {read!r}, not as written {expected!r}; "
-                          "fix the page generator (macros/text.py front_matter)")
+                          "fix the page generator (macros/pages/text.py front_matter)")
     return content
 
 

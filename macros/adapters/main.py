@@ -1,8 +1,8 @@
 """mkdocs-macros entry point: the macros hand-written pages may call.
 
 Kept thin: each macro renders from the dataset loaded once per build
-(macros/site.py) with the pure functions in macros/render.py,
-macros/compare.py, macros/pictures.py and macros/triage_page.py. Macros
+(macros/adapters/site.py) with the pure functions in macros/pages/render.py,
+macros/pages/compare.py, macros/pages/pictures.py and macros/pages/triage_page.py. Macros
 take no data text from the page, only the page's own path for links.
 """
 
@@ -38,7 +38,6 @@ def define_env(env):
         "triage_combinations": lambda tier="emergency": triage_page.combinations_list(site.current(), tier),
         "triage_overview": lambda: triage_page.overview(site.current(), page_src(), dirs()),
         "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links
-        "counts": lambda: {k: len(v) for k, v in site.current().records.items()},
     }
     for name, func in macros.items():
         env.macro(func, name)

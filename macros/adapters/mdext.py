@@ -5,7 +5,7 @@ column's header text, so that CSS can show a table row as a stacked card on a
 phone (guide.css ``.stack-table``) without JavaScript and without repeating
 the labels in the page source. The header text is the rendered text of our
 own header cells; ElementTree escapes it as an attribute value. Added to the
-Markdown extensions by macros/hooks.py.
+Markdown extensions by macros/adapters/hooks.py.
 """
 
 from __future__ import annotations

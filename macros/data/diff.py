@@ -10,10 +10,10 @@ compared with ./data. The report lists, for a clinical reviewer:
 * records added, removed and renamed (same content under a new id);
 * for each changed record, the fields that changed, with care tiers, evidence
   grades, roles and typicality shown before -> after in words (titles from
-  data/schemas/vocabularies.schema.json, via macros.vocab);
+  data/schemas/vocabularies.schema.json, via macros.data.vocab);
 * sources cited or no longer cited;
 * for the triage tree, every group of readers whose outcome tier changed.
-  Method: ``macros.triage.paths`` enumerates every path of the old tree and
+  Method: ``macros.data.triage.paths`` enumerates every path of the old tree and
   of the new one, as the safety proof does. A path is a set of answers, so it
   describes a set of readers: Yes to a question means at least one of its
   findings, No means none of them. For every pair (old path, new path) whose

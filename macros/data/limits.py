@@ -4,8 +4,8 @@ Per-field limits (text length, list length) live in the JSON Schemas as
 ``maxLength`` and ``maxItems``, where editors check them as you type. This
 module holds what a schema cannot express: how big a file may be, how deep
 YAML may nest, the loader's backstop on list length, and the characters that
-may never appear in data. The loader (macros/yamlload.py), the model
-(macros/model.py) and the rules (macros/rules.py) read them from here, and
+may never appear in data. The loader (macros/data/yamlload.py), the model
+(macros/data/model.py) and the rules (macros/data/rules.py) read them from here, and
 CONTRIBUTING.md states them (a test keeps the numbers in step).
 """
 

@@ -118,6 +118,20 @@ class Dataset:
     def cited_by(self, source_id: str) -> list[Record]:
         return self._derived()["cited_by"].get(source_id, [])
 
+    # ---- computed once per dataset ---------------------------------------
+    def memo(self, key: Any, compute):
+        """compute() the first time key is asked for, the kept result after that. For what several
+        rules read (the triage tree's paths, each record's schema fields); forget() drops it all."""
+        cache = self.__dict__.setdefault("_memo_cache", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
+    def forget(self) -> None:
+        """Drop everything computed from the records (after editing them in memory)."""
+        self.__dict__.pop("_memo_cache", None)
+        self.__dict__.pop("_derived_cache", None)
+
     def _derived(self) -> dict:
         cached = self.__dict__.get("_derived_cache")
         if cached is not None:

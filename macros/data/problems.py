@@ -1,7 +1,7 @@
 """A problem the validator reports: ``file:line: field: message``, safe to print anywhere.
 
-Shared by the record rules (macros/rules.py), the triage rules (macros/triage.py)
-and the validator (macros/validate.py), so none of them imports another.
+Shared by the record rules (macros/data/rules.py), the triage rules (macros/data/triage.py)
+and the validator (macros/data/validate.py), so none of them imports another.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ data/schemas/vocabularies.schema.json, defined there once.
 
 * ``review_status(record)`` gives a page the plain words to show (no HTML, no Markdown).
 * ``overdue(ds)`` lists records past their due date; ``python -m macros.data.review`` prints them as
-  warnings and exits 0 (``--strict``: exit 1 if any). The validator (macros/rules.py) turns a record
+  warnings and exits 0 (``--strict``: exit 1 if any). The validator (macros/data/rules.py) turns a record
   into an error only once it is more than ``x-grace-days`` past due, so CI fails on stale content
   after a grace period, while a build or a pull request made in the meantime only warns.
 

@@ -2,9 +2,9 @@
 
 Each rule is a function ``rule_*(ds) -> Iterator[Problem]`` with a docstring
 saying what it guards. Shape (types, required fields, vocabularies) is the
-schemas' job (macros/schemas.py); rules check what a schema cannot: ids match
+schemas' job (macros/data/schemas.py); rules check what a schema cannot: ids match
 file names, references resolve, sources are used, text is safe to show.
-Triage-tree rules live in macros/triage.py; macros/validate.py runs both lists.
+Triage-tree rules live in macros/data/triage.py; macros/data/validate.py runs both lists.
 
 Messages are written for contributors: what is wrong and how to fix it.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from . import limits, schemas
 from . import review as reviews
-from .model import FINDING_KINDS, KINDS, Dataset
+from .model import FINDING_KINDS, KINDS, Dataset, Record
 from .problems import Problem, problem
 
 
@@ -32,6 +32,11 @@ def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from _strings(value, path + (i,))
+
+
+def _fields(ds: Dataset, rec: Record) -> schemas.Fields:
+    """The record's references and string fields, from one walk of its schema shared by the rules below."""
+    return ds.memo(("schemas.fields", rec.path), lambda: schemas.fields(rec.schema_name, rec.data, ds.schema_dir))
 
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -69,9 +74,12 @@ def _target_ids(ds: Dataset, target: str) -> tuple[set[str], str]:
 
 def rule_references(ds: Dataset) -> Iterator[Problem]:
     """Every id that points at another record (schema x-ref) resolves."""
+    targets: dict[str, tuple[set[str], str]] = {}
     for rec in ds.all_records():
-        for path, ref, target in schemas.references(rec.schema_name, rec.data, ds.schema_dir):
-            ids, label = _target_ids(ds, target)
+        for path, ref, target in _fields(ds, rec).references:
+            if target not in targets:
+                targets[target] = _target_ids(ds, target)
+            ids, label = targets[target]
             if ref not in ids:
                 where = f"data/{target}/" if target in KINDS else ("data/symptoms/ or data/risk-factors/" if target == "findings" else "nodes:")
                 hint = schemas.did_you_mean(ref, ids) or f"add it to {where} or fix the id"
@@ -127,7 +135,7 @@ def rule_plain_text(ds: Dataset) -> Iterator[Problem]:
     string field the schemas leave unpatterned) no Markdown links, images, autolinks, link definitions,
     attribute lists or web addresses. A contributor who wants a link cites a source."""
     for rec in ds.all_records():
-        free = {path for path, _value, kind in schemas.string_fields(rec.schema_name, rec.data, ds.schema_dir) if kind == "text"}
+        free = {path for path, _value, kind in _fields(ds, rec).strings if kind == "text"}
         for path, text in _strings(rec.data):
             found = markup_problem(text, free_text=path in free)
             if found:
@@ -190,7 +198,7 @@ def rule_urls(ds: Dataset) -> Iterator[Problem]:
     already refused other characters (and said so); this checks the host, port, % escapes and brackets."""
     pattern = re.compile(schemas.schema("vocabularies", ds.schema_dir)["$defs"]["url"]["pattern"])
     for rec in ds.all_records():
-        for path, value, kind in schemas.string_fields(rec.schema_name, rec.data, ds.schema_dir):
+        for path, value, kind in _fields(ds, rec).strings:
             if kind == "url" and pattern.match(value):
                 found = url_problem(value)
                 if found:
@@ -306,7 +314,7 @@ def rule_review(ds: Dataset) -> Iterator[Problem]:
 
 
 def all_rules():
-    """Every meaning rule over records (the triage rules are in macros/triage.py)."""
+    """Every meaning rule over records (the triage rules are in macros/data/triage.py)."""
     return [
         rule_file_names,
         rule_findings_unique,

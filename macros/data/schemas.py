@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,53 @@ from . import limits
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "data" / "schemas"
 
 
+@dataclass
+class _Folder:
+    """One schema folder as read: its schemas, the files that are not JSON, and what walking them worked out."""
+
+    schemas: dict[str, dict]
+    broken: tuple[tuple[str, str], ...]
+    resolved: dict[tuple[str, str | None], dict] = field(default_factory=dict)  # (ref, base) -> schema node
+    kinds: dict[int, tuple[dict, str | None]] = field(default_factory=dict)  # id(node) -> (node, its string kind)
+
+    def resolve(self, ref: str, base: str | None) -> dict:
+        """The schema node a $ref points at, from the file ``base`` (a ref without a file name stays in it)."""
+        key = (ref, base)
+        if key not in self.resolved:
+            fname, _, pointer = ref.partition("#")
+            target = self.schemas[fname or base] if (fname or base) else {}
+            for part in [p for p in pointer.split("/") if p]:
+                target = target[part]
+            self.resolved[key] = target
+        return self.resolved[key]
+
+    def string_kind(self, sch: dict, base: str) -> str | None:
+        """The kind of string a schema node describes (see string_fields), or None; worked out once per node."""
+        known = self.kinds.get(id(sch))
+        if known is not None and known[0] is sch:  # the node is kept alongside, so its id cannot be reused
+            return known[1]
+        node, merged = sch, {}
+        while isinstance(node, dict):
+            for key, value in node.items():
+                merged.setdefault(key, value)
+            if "$ref" not in node:
+                break
+            ref = node["$ref"]
+            node, base = self.resolve(ref, base), ref.partition("#")[0] or base
+        patterned = {"pattern", "enum", "const", "oneOf"} & set(merged)
+        if merged.get("format") == "uri":
+            kind = "url"
+        elif merged.get("type") != "string" and not patterned:
+            kind = None
+        else:
+            kind = "word" if patterned else "text"
+        self.kinds[id(sch)] = (sch, kind)
+        return kind
+
+
 @lru_cache(maxsize=4)
-def _read(schema_dir: Path) -> tuple[dict[str, dict], tuple[tuple[str, str], ...]]:
-    """(schema file name -> schema, (file name, problem) for each file that is not JSON).
+def _read(schema_dir: Path) -> _Folder:
+    """The schemas (file name -> schema) and (file name, problem) for each file that is not JSON.
 
     A link or special file is never read (the validator reports it: model.unsafe_entries)."""
     found: dict[str, dict] = {}
@@ -42,16 +87,20 @@ def _read(schema_dir: Path) -> tuple[dict[str, dict], tuple[tuple[str, str], ...
             found[path.name] = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             broken.append((path.name, f"is not valid JSON ({exc}); fix it or copy it again from the guide's data/schemas/"))
-    return found, tuple(broken)
+    return _Folder(found, tuple(broken))
+
+
+def _folder(schema_dir: Path) -> _Folder:
+    return _read(schema_dir if isinstance(schema_dir, Path) else Path(schema_dir))
 
 
 def _schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
-    return _read(Path(schema_dir))[0]
+    return _folder(schema_dir).schemas
 
 
 def broken(schema_dir: Path) -> tuple[tuple[str, str], ...]:
     """(file name, problem) for every schema file in schema_dir that cannot be read as JSON."""
-    return _read(Path(schema_dir))[1]
+    return _folder(schema_dir).broken
 
 
 @lru_cache(maxsize=32)
@@ -98,78 +147,158 @@ def _shown(value: Any) -> str:
     return limits.shown(value)
 
 
-def _explain(error) -> Iterator[tuple[tuple, str]]:
-    path = tuple(error.absolute_path)
-    sch = error.schema if isinstance(error.schema, dict) else {}
-    kind = error.validator
-    value = error.instance
-    hint = sch.get("x-hint")
-    if kind == "required":
-        for key in error.validator_value:
-            if isinstance(value, dict) and key not in value:
-                yield path + (key,), f"is missing; add '{key}:' (required: {_describe(sch, key)})"
-    elif kind == "dependentRequired":
-        for trigger, needed in error.validator_value.items():
-            if isinstance(value, dict) and trigger in value:
-                for key in needed:
-                    if key not in value:
-                        yield path + (key,), f"is required when '{trigger}' is set; add a short '{key}:' saying why"
-    elif kind == "additionalProperties":
-        allowed = list(sch.get("properties", {}))
-        for key in value if isinstance(value, dict) else ():
-            if key not in allowed:
-                best = closest(key, allowed)
-                if value[key] is None and " " in key.strip():
-                    yield path + (key,), ("looks like text cut at a comma inside { }, which YAML reads as a new field; "
-                                          "put the whole text in double quotes")
-                    continue
-                yield path + (key,), (
-                    f"is not a known field; did you mean '{best}'?" if best
-                    else f"is not a known field here; remove it, or use one of: {', '.join(allowed)}"
-                )
-    elif kind == "oneOf" and all("const" in b for b in error.validator_value):
-        allowed = [b["const"] for b in error.validator_value]
-        yield path, f"{_shown(value)} is not allowed; {did_you_mean(value, allowed)}use one of: {', '.join(allowed)}"
-    elif kind == "enum":
-        allowed = list(error.validator_value)
-        yield path, f"{_shown(value)} is not allowed; {did_you_mean(value, allowed)}use one of: {', '.join(map(str, allowed))}"
-    elif kind == "not" and hint:
-        yield path, f"{_shown(value)}: {hint}"
-    elif kind == "type":
-        expected = error.validator_value
-        if value is None:
-            yield path, "is empty; fill it in or remove the line"
-        elif isinstance(value, bool) and expected == "string":
-            yield path, f"is read as {_shown(value)} (yes/no), not text; put the text in quotes"
-        elif expected == "array":
-            yield path, "must be a list: put each item on its own line starting with '- '"
-        elif expected == "object":
-            yield path, "must be a group of fields: 'key: value' lines indented under it"
-        elif expected == "string":
-            yield path, f"must be text, not {type(value).__name__}; put it in quotes"
-        else:
-            yield path, f"must be {expected}, not {_shown(value)}"
-    elif kind == "pattern":
-        yield path, f"{_shown(value)} {hint}" if hint else f"{_shown(value)} does not have the expected form"
-    elif kind == "minLength":
-        yield path, "is empty; write the text or remove the field"
-    elif kind == "maxLength":
-        yield path, f"is {len(value):,} characters; shorten it to {error.validator_value:,} or fewer"
-    elif kind == "maxItems":
-        yield path, (f"lists {len(value):,} items; the most allowed here is {error.validator_value:,}, "
-                     "so keep the ones that matter most")
-    elif kind == "maxProperties":
-        yield path, f"has {len(value):,} entries; the most allowed here is {error.validator_value:,}"
-    elif kind == "minItems":
-        yield path, hint or f"needs at least {error.validator_value} item(s)"
-    elif kind == "uniqueItems":
-        yield path, "lists the same item twice; remove the repeat"
-    elif kind == "minProperties":
-        yield path, f"needs at least {error.validator_value} entries"
-    elif kind == "propertyNames":
-        yield path, f"has a key that is not a valid id: {error.message}"
+# ---- explaining jsonschema's errors: one function per keyword -------------------------
+
+@dataclass(frozen=True)
+class _Failed:
+    """One jsonschema error, as the explainers below read it."""
+
+    path: tuple  # where in the record
+    schema: dict  # the schema node whose keyword failed
+    value: Any  # the value that failed it
+    expected: Any  # the keyword's value in the schema (jsonschema's validator_value)
+    hint: str | None  # the node's x-hint: the schema's own words for what to write
+    message: str  # jsonschema's message, for keywords with no explainer
+
+    @classmethod
+    def of(cls, error) -> _Failed:
+        sch = error.schema if isinstance(error.schema, dict) else {}
+        return cls(tuple(error.absolute_path), sch, error.instance, error.validator_value, sch.get("x-hint"), error.message)
+
+
+Explained = Iterator[tuple[tuple, str]]
+
+
+def _default(f: _Failed) -> Explained:
+    yield f.path, f.hint or f.message
+
+
+def _required(f: _Failed) -> Explained:
+    for key in f.expected:
+        if isinstance(f.value, dict) and key not in f.value:
+            yield f.path + (key,), f"is missing; add '{key}:' (required: {_describe(f.schema, key)})"
+
+
+def _dependent_required(f: _Failed) -> Explained:
+    for trigger, needed in f.expected.items():
+        if isinstance(f.value, dict) and trigger in f.value:
+            for key in needed:
+                if key not in f.value:
+                    yield f.path + (key,), f"is required when '{trigger}' is set; add a short '{key}:' saying why"
+
+
+def _additional_properties(f: _Failed) -> Explained:
+    allowed = list(f.schema.get("properties", {}))
+    for key in f.value if isinstance(f.value, dict) else ():
+        if key in allowed:
+            continue
+        if f.value[key] is None and " " in key.strip():
+            yield f.path + (key,), ("looks like text cut at a comma inside { }, which YAML reads as a new field; "
+                                    "put the whole text in double quotes")
+            continue
+        best = closest(key, allowed)
+        yield f.path + (key,), (
+            f"is not a known field; did you mean '{best}'?" if best
+            else f"is not a known field here; remove it, or use one of: {', '.join(allowed)}"
+        )
+
+
+def _one_of(f: _Failed) -> Explained:
+    if not all("const" in b for b in f.expected):
+        yield from _default(f)  # only a vocabulary (a oneOf of consts) has words to suggest
+        return
+    allowed = [b["const"] for b in f.expected]
+    yield f.path, f"{_shown(f.value)} is not allowed; {did_you_mean(f.value, allowed)}use one of: {', '.join(allowed)}"
+
+
+def _enum(f: _Failed) -> Explained:
+    allowed = list(f.expected)
+    yield f.path, f"{_shown(f.value)} is not allowed; {did_you_mean(f.value, allowed)}use one of: {', '.join(map(str, allowed))}"
+
+
+def _not(f: _Failed) -> Explained:
+    if f.hint:
+        yield f.path, f"{_shown(f.value)}: {f.hint}"
     else:
-        yield path, hint or error.message
+        yield from _default(f)
+
+
+def _type(f: _Failed) -> Explained:
+    value, expected = f.value, f.expected
+    if value is None:
+        yield f.path, "is empty; fill it in or remove the line"
+    elif isinstance(value, bool) and expected == "string":
+        yield f.path, f"is read as {_shown(value)} (yes/no), not text; put the text in quotes"
+    elif expected == "array":
+        yield f.path, "must be a list: put each item on its own line starting with '- '"
+    elif expected == "object":
+        yield f.path, "must be a group of fields: 'key: value' lines indented under it"
+    elif expected == "string":
+        yield f.path, f"must be text, not {type(value).__name__}; put it in quotes"
+    else:
+        yield f.path, f"must be {expected}, not {_shown(value)}"
+
+
+def _pattern(f: _Failed) -> Explained:
+    yield f.path, f"{_shown(f.value)} {f.hint}" if f.hint else f"{_shown(f.value)} does not have the expected form"
+
+
+def _min_length(f: _Failed) -> Explained:
+    yield f.path, "is empty; write the text or remove the field"
+
+
+def _max_length(f: _Failed) -> Explained:
+    yield f.path, f"is {len(f.value):,} characters; shorten it to {f.expected:,} or fewer"
+
+
+def _max_items(f: _Failed) -> Explained:
+    yield f.path, f"lists {len(f.value):,} items; the most allowed here is {f.expected:,}, so keep the ones that matter most"
+
+
+def _max_properties(f: _Failed) -> Explained:
+    yield f.path, f"has {len(f.value):,} entries; the most allowed here is {f.expected:,}"
+
+
+def _min_items(f: _Failed) -> Explained:
+    yield f.path, f.hint or f"needs at least {f.expected} item(s)"
+
+
+def _unique_items(f: _Failed) -> Explained:
+    yield f.path, "lists the same item twice; remove the repeat"
+
+
+def _min_properties(f: _Failed) -> Explained:
+    yield f.path, f"needs at least {f.expected} entries"
+
+
+def _property_names(f: _Failed) -> Explained:
+    yield f.path, f"has a key that is not a valid id: {f.message}"
+
+
+# jsonschema keyword -> the function that says what went wrong and how to fix it; any other keyword: _default.
+EXPLAIN = {
+    "required": _required,
+    "dependentRequired": _dependent_required,
+    "additionalProperties": _additional_properties,
+    "oneOf": _one_of,
+    "enum": _enum,
+    "not": _not,
+    "type": _type,
+    "pattern": _pattern,
+    "minLength": _min_length,
+    "maxLength": _max_length,
+    "maxItems": _max_items,
+    "maxProperties": _max_properties,
+    "minItems": _min_items,
+    "uniqueItems": _unique_items,
+    "minProperties": _min_properties,
+    "propertyNames": _property_names,
+}
+
+
+def _explain(error) -> Explained:
+    """(path, message) pairs for one jsonschema error, in a contributor's words."""
+    yield from EXPLAIN.get(error.validator, _default)(_Failed.of(error))
 
 
 def _describe(sch: dict, key: str) -> str:
@@ -184,20 +313,37 @@ def _describe(sch: dict, key: str) -> str:
 # ---- references -------------------------------------------------------
 
 def _resolve(ref: str, base: str | None, schema_dir: Path = SCHEMA_DIR) -> dict:
-    fname, _, pointer = ref.partition("#")
-    target = _schemas(schema_dir)[fname or base] if (fname or base) else {}
-    for part in [p for p in pointer.split("/") if p]:
-        target = target[part]
-    return target
+    return _folder(schema_dir).resolve(ref, base)
+
+
+@dataclass(frozen=True)
+class Fields:
+    """What one walk of a record against its schema finds (``fields``)."""
+
+    references: tuple[tuple[tuple, str, str], ...]  # (path, id, target) for every value whose schema carries x-ref
+    strings: tuple[tuple[tuple, str, str], ...]  # (path, value, kind) for every text value: see string_fields
+
+
+def fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Fields:
+    """The references and the string fields of data (a record following schema `name`), in one walk."""
+    folder = _folder(schema_dir)
+    refs: dict[tuple, tuple[tuple, str, str]] = {}
+    strings: dict[tuple, tuple[tuple, str, str]] = {}
+    for path, value, sch, base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), folder):
+        if not isinstance(value, str):
+            continue
+        if "x-ref" in sch and (path, sch["x-ref"]) not in refs:
+            refs[(path, sch["x-ref"])] = (path, value, sch["x-ref"])
+        if path not in strings:
+            kind = folder.string_kind(sch, base)
+            if kind:
+                strings[path] = (path, value, kind)
+    return Fields(tuple(refs.values()), tuple(strings.values()))
 
 
 def references(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
     """Yield (path, id, target) for every value whose schema carries x-ref."""
-    seen: set = set()
-    for path, value, sch, _base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), schema_dir):
-        if "x-ref" in sch and isinstance(value, str) and (path, sch["x-ref"]) not in seen:
-            seen.add((path, sch["x-ref"]))
-            yield path, value, sch["x-ref"]
+    yield from fields(name, data, schema_dir).references
 
 
 def string_fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
@@ -207,35 +353,10 @@ def string_fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterat
     * "text": free text a contributor writes (a string with no pattern, enum, const or oneOf);
     * "word": ids, dates, vocabulary words and other patterned values.
     """
-    seen: set = set()
-    for path, value, sch, base in _walk(schema(name, schema_dir), f"{name}.schema.json", data, (), schema_dir):
-        if isinstance(value, str) and path not in seen:
-            kind = _string_kind(sch, base, schema_dir)
-            if kind:
-                seen.add(path)
-                yield path, value, kind
+    yield from fields(name, data, schema_dir).strings
 
 
-def _string_kind(sch: dict, base: str, schema_dir: Path = SCHEMA_DIR) -> str | None:
-    merged: dict = {}
-    while isinstance(sch, dict):
-        for key, value in sch.items():
-            merged.setdefault(key, value)
-        if "$ref" not in sch:
-            break
-        ref = sch["$ref"]
-        base = ref.partition("#")[0] or base
-        sch = _resolve(ref, base, schema_dir)
-    if merged.get("format") == "uri":
-        return "url"
-    if merged.get("type") != "string" and not {"pattern", "enum", "const", "oneOf"} & set(merged):
-        return None
-    if {"pattern", "enum", "const", "oneOf"} & set(merged):
-        return "word"
-    return "text"
-
-
-def _walk(sch: dict, base: str, data: Any, path: tuple, schema_dir: Path = SCHEMA_DIR):
+def _walk(sch: dict, base: str, data: Any, path: tuple, folder: _Folder):
     """Yield (path, value, schema node, schema file) for every schema node that applies to every value."""
     if not isinstance(sch, dict):
         return
@@ -243,21 +364,21 @@ def _walk(sch: dict, base: str, data: Any, path: tuple, schema_dir: Path = SCHEM
     if "$ref" in sch:
         ref = sch["$ref"]
         fname = ref.partition("#")[0] or base
-        yield from _walk(_resolve(ref, base, schema_dir), fname, data, path, schema_dir)
+        yield from _walk(folder.resolve(ref, base), fname, data, path, folder)
     for key in ("then", "else"):
         if key in sch:
-            yield from _walk(sch[key], base, data, path, schema_dir)
+            yield from _walk(sch[key], base, data, path, folder)
     if isinstance(data, dict):
         props = sch.get("properties", {})
         extra = sch.get("additionalProperties")
         for key, value in data.items():
             if key in props:
-                yield from _walk(props[key], base, value, path + (key,), schema_dir)
+                yield from _walk(props[key], base, value, path + (key,), folder)
             elif isinstance(extra, dict):
-                yield from _walk(extra, base, value, path + (key,), schema_dir)
+                yield from _walk(extra, base, value, path + (key,), folder)
     elif isinstance(data, list) and isinstance(sch.get("items"), dict):
         for i, value in enumerate(data):
-            yield from _walk(sch["items"], base, value, path + (i,), schema_dir)
+            yield from _walk(sch["items"], base, value, path + (i,), folder)
 
 
 def date_fields(schema_dir: Path = SCHEMA_DIR) -> set[str]:

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import vocab
-from .model import Dataset
+from .model import Dataset, Record
 from .problems import Problem, problem
 
 MAX_PATHS = 50_000  # a guard: a tree this large should be split up
@@ -121,7 +121,9 @@ def _usable(ds: Dataset):
         if not isinstance(node, dict):
             return rec, None
         if is_question(node):
-            if not (isinstance(node.get("any_of"), list) and node.get("if_yes") in graph and node.get("if_no") in graph):
+            if not (isinstance(node.get("any_of"), list) and all(isinstance(f, str) for f in node["any_of"])):
+                return rec, None
+            if not all(isinstance(node.get(b), str) and node[b] in graph for b in ("if_yes", "if_no")):
                 return rec, None
         elif node.get("tier") not in vocab.tiers():
             return rec, None
@@ -161,75 +163,112 @@ def rule_triage_graph(ds: Dataset):
             yield problem(rec, ("nodes", name), f"cannot be reached from start ('{tree['start']}'); link to it from a question's if_yes: or if_no:, or remove it")
 
 
-def _safe_paths(ds: Dataset):
+@dataclass(frozen=True)
+class TreePaths:
+    """Every path of a usable tree, each with what rules it out; or, in ``failure``, why there are none.
+
+    A reader with a finding cannot follow a path on which a question listing it is answered No, and
+    can follow it otherwise (Yes where it is listed, either answer elsewhere). So ``denied[i]``, the
+    findings of the questions path i answers No, settles "can a reader with these findings follow
+    path i" as one set test, however many questions and findings the tree has.
+    """
+
+    rec: Record | None
+    tree: dict | None
+    failure: str | None = None  # "unusable" (schema/graph rules report it), "broken" (a loop or broken link), "too-many"
+    paths: tuple[Path, ...] = ()
+    denied: tuple[frozenset[str], ...] = ()
+    ranks: tuple[int, ...] = ()  # each path's outcome tier rank (0 = the most urgent)
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    def followable(self, i: int, findings) -> bool:
+        """Can a reader with (at least) these findings follow path i?"""
+        return self.denied[i].isdisjoint(findings)
+
+    def first_breach(self, findings: tuple[str, ...], at_least: str) -> Path | None:
+        """The first path a reader with these findings can follow that ends below ``at_least``, or None."""
+        limit = vocab.tiers().rank(at_least)
+        for i, rank in enumerate(self.ranks):
+            if rank > limit and self.followable(i, findings):
+                return self.paths[i]
+        return None
+
+    def safe_alone(self, at_least: str) -> frozenset[str] | None:
+        """The findings that rule out every path ending below ``at_least`` (a reader with one of them is
+        safe at that tier whatever else they have); None when no path ends below it (every reader is)."""
+        limit = vocab.tiers().rank(at_least)
+        below = [d for d, rank in zip(self.denied, self.ranks, strict=True) if rank > limit]
+        return frozenset.intersection(*below) if below else None
+
+
+def _safe_paths(ds: Dataset) -> TreePaths:
+    """The triage tree's paths, enumerated once per dataset (the rules below share them)."""
+    return ds.memo("triage.paths", lambda: _enumerate(ds))
+
+
+def _enumerate(ds: Dataset) -> TreePaths:
     rec, tree = _usable(ds)
     if tree is None:
-        return rec, None, None
+        return TreePaths(rec, None, "unusable")
     try:
-        return rec, tree, list(paths(tree))
+        found = tuple(paths(tree))
     except (ValueError, KeyError):
-        return rec, tree, None
+        return TreePaths(rec, tree, "broken")
     except OverflowError:
-        return rec, tree, "too-many"
-
-
-def possible(tree: dict, path: Path, findings: tuple[str, ...]) -> bool:
-    """Can a reader with (at least) these findings follow this path? Yes at every question listing one."""
+        return TreePaths(rec, tree, "too-many")
     graph = nodes(tree)
-    return all(step.answer for step in path.steps if set(graph[step.node]["any_of"]) & set(findings))
-
-
-def lowest_tier_breach(tree: dict, all_paths: list[Path], findings: tuple[str, ...], at_least: str) -> Path | None:
-    """The first path a reader with these findings can follow that ends below ``at_least``, or None."""
+    listed = {name: frozenset(node["any_of"]) for name, node in graph.items() if is_question(node)}
     tiers = vocab.tiers()
-    graph = nodes(tree)
-    for path in all_paths:
-        if tiers.rank(graph[path.outcome]["tier"]) > tiers.rank(at_least) and possible(tree, path, findings):
-            return path
-    return None
+    denied = tuple(frozenset().union(*(listed[s.node] for s in p.steps if not s.answer)) for p in found)
+    ranks = tuple(tiers.rank(graph[p.outcome]["tier"]) for p in found)
+    return TreePaths(rec, tree, None, found, denied, ranks)
 
 
 def rule_triage_safety(ds: Dataset):
     """Safety invariant: a path where a finding is present ends at or above its urgency."""
-    rec, tree, all_paths = _safe_paths(ds)
-    if not all_paths:
+    found = _safe_paths(ds)
+    if found.failure == "too-many":
+        yield problem(found.rec, ("nodes",), f"has more than {MAX_PATHS} paths; split the tree so the safety check can prove it")
         return
-    if all_paths == "too-many":
-        yield problem(rec, ("nodes",), f"has more than {MAX_PATHS} paths; split the tree so the safety check can prove it")
+    if not found.ok:
         return
-    tiers = vocab.tiers()
+    tree, tiers = found.tree, vocab.tiers()
     graph = nodes(tree)
+    safe = {tier: found.safe_alone(tier) for tier in tiers.ids}  # most findings: one set lookup, no path walked
     for fid, finding in sorted(ds.findings().items()):
         urgency = finding.get("urgency")
-        if urgency not in tiers:
+        if urgency not in tiers or safe[urgency] is None or fid in safe[urgency]:
             continue
-        path = lowest_tier_breach(tree, all_paths, (fid,), urgency)
+        path = found.first_breach((fid,), urgency)
         if path is not None:  # one counter-example per finding is enough to act on
             reached = graph[path.outcome]["tier"]
-            yield problem(rec, ("nodes", path.outcome, "tier"),
+            yield problem(found.rec, ("nodes", path.outcome, "tier"),
                           f"unsafe: finding '{fid}' has urgency {urgency}, but with it present the path "
                           f"{describe(tree, path)} ends at {reached}; ask about '{fid}' on this path and send Yes to an outcome of tier {urgency} or higher")
 
 
 def rule_triage_combinations(ds: Dataset):
     """Each combination rule holds on every path: one finding from every line -> at least its tier."""
-    rec, tree, all_paths = _safe_paths(ds)
-    if not all_paths or all_paths == "too-many" or not isinstance(tree.get("combinations"), list):
+    found = _safe_paths(ds)
+    if not found.ok or not isinstance(found.tree.get("combinations"), list):
         return
-    tiers = vocab.tiers()
+    tree, tiers = found.tree, vocab.tiers()
     graph = nodes(tree)
     known = set(ds.findings())
     for i, rule in enumerate(tree["combinations"]):
         if not isinstance(rule, dict) or rule.get("at_least") not in tiers or not isinstance(rule.get("together"), list):
             continue  # the schema reports the shape
-        lines = [line for line in rule["together"] if isinstance(line, list)]
+        lines = [line for line in rule["together"] if isinstance(line, list) and all(isinstance(f, str) for f in line)]
         if len(lines) != len(rule["together"]) or not all(set(line) <= known for line in lines):
             continue  # the schema and reference rules report these
         # Every choice of one finding per line is a reader the rule covers.
         for choice in itertools.product(*lines):
-            path = lowest_tier_breach(tree, all_paths, tuple(dict.fromkeys(choice)), rule["at_least"])
+            path = found.first_breach(tuple(dict.fromkeys(choice)), rule["at_least"])
             if path is not None:
-                yield problem(rec, ("combinations", i, "at_least"),
+                yield problem(found.rec, ("combinations", i, "at_least"),
                               f"unsafe: a reader with {' + '.join(dict.fromkeys(choice))} must reach at least {rule['at_least']}, "
                               f"but can follow {describe(tree, path)} (ends at {graph[path.outcome]['tier']}); "
                               f"ask about these findings on this path and send Yes to an outcome of tier {rule['at_least']} or higher")
@@ -238,28 +277,32 @@ def rule_triage_combinations(ds: Dataset):
 
 def rule_triage_emergency_first(ds: Dataset):
     """Every emergency finding is asked before any question without an emergency finding; every finding with an urgency is asked."""
-    rec, tree, all_paths = _safe_paths(ds)
-    if not all_paths or all_paths == "too-many":
+    found = _safe_paths(ds)
+    if not found.ok:
         return
-    graph = nodes(tree)
+    rec, graph = found.rec, nodes(found.tree)
     findings = ds.findings()
-    emergency = {f for f, r in findings.items() if r.get("urgency") == "emergency"}
-    asked_anywhere = {f for n in graph.values() if is_question(n) for f in n["any_of"]}
+    emergency = frozenset(f for f, r in findings.items() if r.get("urgency") == "emergency")
+    listed = {name: frozenset(node["any_of"]) for name, node in graph.items() if is_question(node)}
+    asked_anywhere = frozenset().union(*listed.values())
     for fid in sorted(f for f, r in findings.items() if r.get("urgency") and f not in asked_anywhere):
         yield problem(rec, ("nodes",), f"no question asks about '{fid}' (urgency {findings[fid]['urgency']}); add it to a question's any_of")
+    to_ask = emergency & asked_anywhere
     reported: set[str] = set()
-    for path in all_paths:
-        asked: set[str] = set()
-        for step in path.steps:
-            listed = set(graph[step.node]["any_of"])
-            if not listed & emergency:
-                missing = sorted((emergency & asked_anywhere) - asked)
-                if missing and step.node not in reported:
-                    reported.add(step.node)
-                    yield problem(rec, ("nodes", step.node),
-                                  f"is asked before the emergency finding(s) {', '.join(missing)}; ask every emergency sign first")
+    checked: set[tuple[Step, ...]] = set()  # paths share their first questions: look at each opening once
+    for path in found.paths:
+        for depth, step in enumerate(path.steps):
+            if listed[step.node].isdisjoint(emergency):
+                opening = path.steps[:depth + 1]
+                if step.node not in reported and opening not in checked:
+                    checked.add(opening)
+                    asked = frozenset().union(*(listed[s.node] for s in path.steps[:depth]))
+                    missing = sorted(to_ask - asked)
+                    if missing:
+                        reported.add(step.node)
+                        yield problem(rec, ("nodes", step.node),
+                                      f"is asked before the emergency finding(s) {', '.join(missing)}; ask every emergency sign first")
                 break
-            asked |= listed
 
 
 def rule_triage_scenarios(ds: Dataset):
@@ -269,7 +312,7 @@ def rule_triage_scenarios(ds: Dataset):
         return
     graph = nodes(tree)
     for i, case in enumerate(tree["scenarios"]):
-        if not isinstance(case, dict) or not isinstance(case.get("findings"), list):
+        if not isinstance(case, dict) or not isinstance(case.get("findings"), list) or not all(isinstance(f, str) for f in case["findings"]):
             continue
         try:
             path = walk(tree, set(case["findings"]))

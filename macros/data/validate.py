@@ -39,6 +39,7 @@ class DataError(Exception):
 
 def check(ds: model.Dataset) -> list[Problem]:
     """Every problem in the dataset, sorted by file and line."""
+    ds.forget()  # rules share what they compute (Dataset.memo); start from the records as they are now
     problems: list[Problem] = []
     read = {rec.path for rec in ds.all_records()}  # load_file already refused these if they are links
     # The data folder's own schemas: without them (or with one that is not JSON) no record can be checked.

@@ -1,6 +1,6 @@
 """Open data: the knowledge base published as JSON next to the built site.
 
-``macros/hooks.py`` calls ``write(ds, site_dir)`` after every build, which
+``macros/adapters/hooks.py`` calls ``write(ds, site_dir)`` after every build, which
 writes:
 
     api/<kind>.json      one object per record kind, keyed by record id
@@ -26,7 +26,7 @@ from .text import json_text
 def dumps(value: Any) -> str:
     """Stable JSON text: sorted keys, two-space indent, UTF-8, final newline.
 
-    Strings pass through ``macros.text.clean_lines``: control characters, lone
+    Strings pass through ``macros.pages.text.clean_lines``: control characters, lone
     surrogates and bidirectional overrides become U+FFFD, so the file always
     encodes as UTF-8 and parses.
     """

@@ -1,7 +1,7 @@
 """Pages from records: pure functions from the dataset to Markdown.
 
-Nothing here reads files or knows about MkDocs; ``macros/hooks.py`` and
-``macros/main.py`` call these. Every builder returns ``macros.text.Html``
+Nothing here reads files or knows about MkDocs; ``macros/adapters/hooks.py`` and
+``macros/adapters/main.py`` call these. Every builder returns ``macros.pages.text.Html``
 and builds it with ``Html(...).format``/``.join``, so every piece of data
 text (and every id and vocabulary word) is escaped on the way in; a bare
 f-string holding data would show up in review. Links are relative ``.md``
@@ -10,7 +10,7 @@ the normal and the offline (``.html``) build.
 
 Generated record pages carry ``render_macros: false`` so that no data text
 is ever evaluated as a template; ``record_meta``/``index_meta`` give their
-front matter, which ``macros/hooks.py`` reads back and compares.
+front matter, which ``macros/adapters/hooks.py`` reads back and compares.
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def is_weak(ds: Dataset, source_ids: list[str]) -> bool:
 
 
 def footer(rec: Record) -> Html:
-    """When the record was last checked, how, and when it is next due (macros/review.py), in plain words."""
+    """When the record was last checked, how, and when it is next due (macros/data/review.py), in plain words."""
     status = review_status(rec)
     lines = Html().join(Html("<p>{}</p>").format(line) for line in status["lines"])
     return Html('<div class="last-reviewed" data-last-reviewed="{}" data-next-due="{}">{}</div>\n').format(
@@ -265,7 +265,7 @@ def heading(title: object, anchor: str = "") -> Html:
 def stack(content: Html) -> Html:
     """Wrap a record table so that on a phone each row becomes a card (guide.css .stack-table).
 
-    The labels come from the table's own header cells: macros/mdext.py copies
+    The labels come from the table's own header cells: macros/adapters/mdext.py copies
     each header into its column's cells as ``data-label``.
     """
     return div("stack-table", content)
@@ -592,7 +592,8 @@ def _first_sentence(text: str) -> str:
 
 
 def table(headers: list[object], rows: list[list[object]], sortable: bool = False) -> Html:
-    """A Markdown table; sortable ones get a filter box and sort buttons from sortable.js.
+    """A Markdown table; a sortable one is wrapped in ``<div class="sortable-table">``, to which
+    docs/assets/javascripts/guide.js adds a filter box and sort buttons.
 
     Cells that are not ``Html`` are escaped (so a ``|`` in data cannot split a cell).
     """

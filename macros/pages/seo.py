@@ -1,6 +1,6 @@
 """What machines read: schema.org JSON-LD per record page, and an Atom feed of reviews.
 
-Pure functions from the dataset; ``macros/hooks.py`` puts the JSON-LD in each
+Pure functions from the dataset; ``macros/adapters/hooks.py`` puts the JSON-LD in each
 record page's ``<head>`` (``overrides/main.html``, block ``extrahead``) and
 writes ``feed.xml``. Both are built from data structures: JSON with
 ``json.dumps`` (through ``text.json_island``, safe inside a script element),

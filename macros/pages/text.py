@@ -89,7 +89,7 @@ class Html(Markup):
         if isinstance(s, Html):
             return s
         if hasattr(s, "__html__"):
-            raise TypeError(f"{type(s).__name__} is not macros.text.Html: escape it with macros.text, not markupsafe")
+            raise TypeError(f"{type(s).__name__} is not macros.pages.text.Html: escape it with macros.pages.text, not markupsafe")
         return _escape(s)
 
 

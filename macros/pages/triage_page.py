@@ -14,8 +14,8 @@
 * ``combinations_list``: the combination rules of one tier, for the emergency page.
 
 These write raw HTML (MkDocs does not rewrite links inside it), so links are
-computed with ``macros.text.href`` for the build's URL style. Markup is built
-only with ``macros.text.Html`` (``Html(...).format(data)``), which escapes
+computed with ``macros.pages.text.href`` for the build's URL style. Markup is built
+only with ``macros.pages.text.Html`` (``Html(...).format(data)``), which escapes
 every piece of data text for HTML and Markdown alike.
 """
 

@@ -108,7 +108,7 @@ DATA = {}
 
 
 @event_priority(-100)
-def on_files(files, config):  # after macros/hooks.py: data loaded and checked, record pages generated
+def on_files(files, config):  # after macros/adapters/hooks.py: data loaded and checked, record pages generated
     DATA["data"] = time.perf_counter() - FIRST["config"]
     return files
 
@@ -418,7 +418,7 @@ def site_stats(site: Path) -> dict:
 
 
 # The synthetic 100x triage file outgrows the 256 KB limit meant for real contributions; lift it for the copies only.
-VALIDATE_SYNTHETIC = ("import sys; from macros import limits; limits.MAX_SINGLE_FILE_BYTES = 16 * 1024 * 1024; "
+VALIDATE_SYNTHETIC = ("import sys; from macros.data import limits; limits.MAX_SINGLE_FILE_BYTES = 16 * 1024 * 1024; "
                       "from macros import validate; sys.exit(validate.main(['data']))")
 
 
