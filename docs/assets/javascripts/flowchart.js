@@ -29,7 +29,7 @@
     return node;
   }
 
-  /* Links from the data are site-relative (built by macros/text.py); refuse anything else. */
+  /* Links from the data are site-relative (built by macros/pages/text.py); refuse anything else. */
   function safeHref(url) {
     return /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(url) ? "#" : url;
   }
