@@ -29,6 +29,7 @@ def define_env(env):
         "anatomy_table": lambda: compare.anatomy_table(site.current(), page_src()),
         "body_map_grid": lambda: pictures.body_map_grid(site.current(), page_src()),
         "anatomy_diagram": lambda: pictures.anatomy_diagram(site.current(), page_src()),
+        "care_card_top": render.care_card_top,  # a care card's frame and tier line, from the vocabulary
         "tier_legend": compare.tier_legend,
         "grade_legend": compare.grade_legend,
         "source_kind_legend": compare.source_kind_legend,

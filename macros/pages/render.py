@@ -171,16 +171,27 @@ def care_box(tier: str, content: list[Html], *, markdown: bool = True, action: b
     add to the frame. ``care_card`` (record pages) and
     ``triage_page.outcome_card`` (the flowchart and its stepper) use it.
     """
+    opening, tier_line = _care_top(tier, markdown=markdown, action=action, element=element, classes=classes, attrs=attrs)
+    closing = Html("</{}>").format(element)
+    if markdown:
+        return NL.join([opening, tier_line, Html(""), *content, closing, Html("")])
+    return opening + tier_line + Html().join(content) + closing
+
+
+def _care_top(tier: str, *, markdown: bool = True, action: bool = True, element: str = "div", classes: str = "",
+              attrs: dict[str, str] | None = None) -> tuple[Html, Html]:
     term = vocab.tiers()[tier]
     label = Html("{}: {}").format(term.title, term.get("action")) if action else escape(term.title)
     extra = Html().join(Html(' {}="{}"').format(name, value) for name, value in (attrs or {}).items())
     opening = Html('<{0} class="{1}care-card care-card--{2}" data-tier="{2}"{3}{4}>').format(
         element, Html("{} ").format(classes) if classes else Html(), tier, extra, Html(" markdown") if markdown else Html())
-    tier_line = Html('<p class="care-card__tier"><strong>{}</strong></p>').format(label)
-    closing = Html("</{}>").format(element)
-    if markdown:
-        return NL.join([opening, tier_line, Html(""), *content, closing, Html("")])
-    return opening + tier_line + Html().join(content) + closing
+    return opening, Html('<p class="care-card__tier"><strong>{}</strong></p>').format(label)
+
+
+def care_card_top(tier: str) -> Html:
+    """The opening of a care card for a hand-written page (the ``care_card_top`` macro): the same frame and tier
+    line as ``care_box``; the page writes its own Markdown after it and closes it with ``</div>``."""
+    return NL.join([*_care_top(tier), Html("")])
 
 
 def care_card(tier: str, heading: object, items: list[Html], page: str, note: Html | None = None, links: bool = True) -> Html:
