@@ -413,8 +413,9 @@ _reuse = False
 def reuse_parsed(on: bool = True) -> None:
     """Keep each file's parse and reuse it while the bytes are the same (the hook turns this on under serve --dirty)."""
     global _reuse
+    if not on:
+        _READ.clear()
     _reuse = on
-    _READ.clear()
 
 
 def _load_text_once(raw: bytes) -> LoadedYaml:
