@@ -2,9 +2,11 @@
 
 Two builds in one process on a copy of the project, as the server runs them:
 the first builds everything; after one cause's summary is edited, the second
-must show the edit on the cause's page and on the hand-written pages whose
-macros list causes, and must leave untouched a record page the edit did not
-change. Run in a subprocess: serve mode turns on process-wide caches.
+must show the edit on the cause's page, its index and search, and leave
+untouched a record page and a hand-written page (emergency signs) whose
+content the edit did not change; after an emergency sign's note is edited,
+the third must show it on the emergency signs page, whose macro lists it.
+Run in a subprocess: serve mode turns on process-wide caches.
 """
 
 from __future__ import annotations
@@ -28,23 +30,29 @@ SCRIPT = textwrap.dedent('''
         config = load_config("mkdocs.yml", site_dir=str(site), strict=True)
         config.plugins.on_startup(command="serve", dirty=True)
         build(config, dirty=True)
-    rebuild()
-    cause = project / "data" / "causes" / "kidney-stones.yaml"
-    other = site / "causes" / "muscle-strain" / "index.html"
-    macro_page = site / "emergency" / "index.html"
-    before, macro_before = other.stat().st_mtime_ns, macro_page.stat().st_mtime_ns
-    text = cause.read_text(encoding="utf-8")
-    cause.write_text(re.sub(r"^(summary: .+)$", lambda m: m.group(1) + " Zebra-edit-marker.", text, count=1, flags=re.M),
-                     encoding="utf-8")
-    rebuild()
+    def edit(path, field, marker):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(rf"^({field}: .+)$", lambda m: m.group(1) + " " + marker, text, count=1, flags=re.M),
+                        encoding="utf-8")
     read = lambda p: (site / p).read_text(encoding="utf-8")
-    print(json.dumps({
+    stamp = lambda p: (site / p).stat().st_mtime_ns
+    rebuild()
+    # 1. A cause's summary: its page, the causes index and search change; no macro shows summaries.
+    before = {p: stamp(p) for p in ("causes/muscle-strain/index.html", "emergency/index.html")}
+    edit(project / "data" / "causes" / "kidney-stones.yaml", "summary", "Zebra-edit-marker.")
+    rebuild()
+    seen = {
         "record": "Zebra-edit-marker" in read("causes/kidney-stones/index.html"),
         "index": "Zebra-edit-marker" in read("causes/index.html"),
-        "macro_page": macro_page.stat().st_mtime_ns != macro_before,
-        "untouched": other.stat().st_mtime_ns == before,
         "search": "Zebra-edit-marker" in read("search/search_index.json"),
-    }))
+        "untouched_record": stamp("causes/muscle-strain/index.html") == before["causes/muscle-strain/index.html"],
+        "untouched_macro_page": stamp("emergency/index.html") == before["emergency/index.html"],
+    }
+    # 2. An emergency sign's note: the emergency page's macro lists it, so that page is rebuilt.
+    edit(project / "data" / "symptoms" / "balance-problems.yaml", "urgency_note", "Quokka-edit-marker.")
+    rebuild()
+    seen["macro_page"] = "Quokka-edit-marker" in read("emergency/index.html")
+    print(json.dumps(seen))
 ''')
 
 
@@ -60,5 +68,6 @@ def test_serve_rebuilds_what_an_edit_changed_and_nothing_else(tmp_path):
     assert seen["record"], "the edited record's page does not show the edit"
     assert seen["index"], "the causes index does not show the edited summary"
     assert seen["search"], "search does not find the edit"
-    assert seen["macro_page"], "a hand-written page whose macros read the data was not rebuilt after a data edit"
-    assert seen["untouched"], "a record page the edit did not change was rebuilt (serve rebuilds everything)"
+    assert seen["untouched_record"], "a record page the edit did not change was rebuilt (serve rebuilds everything)"
+    assert seen["untouched_macro_page"], "a hand-written page whose macros show the same was rebuilt"
+    assert seen["macro_page"], "a hand-written page whose macros show the edited data was not rebuilt (a stale page)"

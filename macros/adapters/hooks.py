@@ -11,7 +11,9 @@ MkDocs would not read back as written (for instance a lost ``render_macros: fals
 
 from __future__ import annotations
 
+import ast
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -19,7 +21,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import meta as mkdocs_meta
 
 from macros import pages
-from macros.adapters import mdext, site
+from macros.adapters import main, mdext, site
 from macros.data import validate, yamlload
 from macros.data.kinds import KINDS
 from macros.pages import api, compare, render, seo, text
@@ -38,8 +40,8 @@ class GeneratedPage(File):
 
 
 class DataPage(File):
-    """A hand-written page that calls macros, under ``mkdocs serve --dirty`` after a data edit: its macros read
-    the data, so rebuild it."""
+    """A hand-written page under ``mkdocs serve --dirty`` whose macros show something else after a data edit:
+    rebuild it (MkDocs would only look at the page file's own date)."""
 
     def is_modified(self) -> bool:
         return True
@@ -112,12 +114,44 @@ def on_files(files, config):
         file = GeneratedPage.generated(config, path, content=generated[path])
         file.unchanged = not rebuild_all and site.previous_pages.get(path) == generated[path]
         files.append(file)
-    if site.dirty and site.previous_fingerprint not in (None, fingerprint):
-        for file in [f for f in files.documentation_pages() if not f.generated_by and "{{" in f.content_string]:
-            files.remove(file)
-            files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
+    if site.dirty:
+        # A hand-written page that calls macros is rebuilt when what its macros produce changed
+        # (or cannot be told: a call that is not plain literals).
+        outputs = {f.src_uri: _macro_output(ds, f, config) for f in files.documentation_pages()
+                   if not f.generated_by and "{{" in f.content_string}
+        if site.previous_fingerprint not in (None, fingerprint):
+            for file in [f for f in files.documentation_pages() if f.src_uri in outputs]:
+                if outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
+                    files.remove(file)
+                    files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
+        site.previous_macro_outputs = outputs
     site.previous_pages, site.previous_fingerprint, site.previous_glossary = generated, fingerprint, ds.glossary
     return files
+
+
+_MACRO_CALL = re.compile(r"\{\{\s*(\w+)\((.*?)\)\s*\}\}", re.DOTALL)
+
+
+def _macro_output(ds, file, config) -> str | None:
+    """All that a hand-written page's macro calls produce, in order; None if the page has template code
+    other than plain calls with literal arguments (then it is always rebuilt)."""
+    page_text = file.content_string
+    calls = _MACRO_CALL.findall(page_text)
+    if "{%" in page_text or page_text.count("{{") != len(calls):
+        return None
+    page_macros = main.macros(ds, file.src_uri, bool(config["use_directory_urls"]), config.get("site_url") or "")
+    out = []
+    for name, args in calls:
+        try:
+            call = ast.parse(f"f({args})", mode="eval").body
+            values = [ast.literal_eval(a) for a in call.args]
+            named = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+        except (SyntaxError, ValueError):
+            return None
+        if name not in page_macros or len(named) != len(call.keywords):
+            return None
+        out.append(str(page_macros[name](*values, **named)))
+    return "\x00".join(out)
 
 
 def on_page_context(context, page, config, nav):

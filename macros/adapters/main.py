@@ -4,41 +4,51 @@ Kept thin: each macro renders from the dataset loaded once per build
 (macros/adapters/site.py) with the pure functions in macros/pages/render.py,
 macros/pages/compare.py, macros/pages/pictures.py and macros/pages/triage_page.py. Macros
 take no data text from the page, only the page's own path for links.
+``macros()`` lists them for one page; ``define_env`` registers them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ..data.model import Dataset
 from ..pages import compare, pictures, render, triage_page
 from . import site
 
 
-def define_env(env):
-    def page_src() -> str:
-        return env.page.file.src_uri
-
-    def dirs() -> bool:
-        # Raw HTML links must follow the build's URL style (the offline build uses .html).
-        return bool(env.conf["use_directory_urls"])
-
-    macros = {
-        "emergency_signs": lambda brief=False: compare.emergency_signs(site.current(), page_src(), brief),
-        "urgent_signs": lambda: compare.urgent_signs(site.current(), page_src()),
-        "kidney_or_back": lambda: compare.kidney_or_back(site.current(), page_src()),
-        "causes_by_symptoms": lambda: compare.causes_by_symptoms(site.current(), page_src()),
-        "treatments_by_causes": lambda: compare.treatments_by_causes(site.current(), page_src()),
-        "anatomy_table": lambda: compare.anatomy_table(site.current(), page_src()),
-        "body_map_grid": lambda: pictures.body_map_grid(site.current(), page_src()),
-        "anatomy_diagram": lambda: pictures.anatomy_diagram(site.current(), page_src()),
+def macros(ds: Dataset, page: str, dirs: bool, site_url: str) -> dict[str, Callable[..., object]]:
+    """Every macro, for one page: ``page`` its docs path (for relative links), ``dirs`` the build's URL style
+    (the offline build uses .html), ``site_url`` the build's address. define_env registers these; the hook
+    calls them too, to tell under ``serve --dirty`` which hand-written pages a data edit changed."""
+    return {
+        "emergency_signs": lambda brief=False: compare.emergency_signs(ds, page, brief),
+        "urgent_signs": lambda: compare.urgent_signs(ds, page),
+        "kidney_or_back": lambda: compare.kidney_or_back(ds, page),
+        "causes_by_symptoms": lambda: compare.causes_by_symptoms(ds, page),
+        "treatments_by_causes": lambda: compare.treatments_by_causes(ds, page),
+        "anatomy_table": lambda: compare.anatomy_table(ds, page),
+        "body_map_grid": lambda: pictures.body_map_grid(ds, page),
+        "anatomy_diagram": lambda: pictures.anatomy_diagram(ds, page),
         "care_card_top": render.care_card_top,  # a care card's frame and tier line, from the vocabulary
         "tier_legend": compare.tier_legend,
         "grade_legend": compare.grade_legend,
         "source_kind_legend": compare.source_kind_legend,
-        "glossary_list": lambda: compare.glossary_list(site.current()),
-        "triage_stepper": lambda: triage_page.stepper(site.current(), page_src(), dirs(), env.conf.get("site_url") or ""),
-        "triage_steps": lambda: triage_page.steps(site.current(), page_src(), dirs()),
-        "triage_combinations": lambda tier="emergency": triage_page.combinations_list(site.current(), tier),
-        "triage_overview": lambda: triage_page.overview(site.current(), page_src(), dirs()),
+        "glossary_list": lambda: compare.glossary_list(ds),
+        "triage_stepper": lambda: triage_page.stepper(ds, page, dirs, site_url),
+        "triage_steps": lambda: triage_page.steps(ds, page, dirs),
+        "triage_combinations": lambda tier="emergency": triage_page.combinations_list(ds, tier),
+        "triage_overview": lambda: triage_page.overview(ds, page, dirs),
         "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links
     }
-    for name, func in macros.items():
-        env.macro(func, name)
+
+
+def define_env(env):
+    def bound(name: str) -> Callable[..., object]:
+        def call(*args, **kwargs):
+            page_macros = macros(site.current(), env.page.file.src_uri, bool(env.conf["use_directory_urls"]),
+                                 env.conf.get("site_url") or "")
+            return page_macros[name](*args, **kwargs)
+        return call
+
+    for name in macros(None, "", True, ""):  # type: ignore[arg-type]  (only the names are read)
+        env.macro(bound(name), name)

@@ -22,6 +22,7 @@ dirty = False  # mkdocs serve --dirty: set by the hook's on_startup
 previous_pages: dict[str, str] = {}  # docs path -> the Markdown the last build generated for it
 previous_fingerprint: int | None = None  # of all the data the last build read
 previous_glossary: list | None = None  # the glossary the last build gave the abbr extension
+previous_macro_outputs: dict[str, str | None] = {}  # hand-written page -> what its macros produced last build
 
 
 def load(data_dir: Path) -> Dataset:
