@@ -152,7 +152,7 @@ def test_kidney_or_back_check_catches_a_wrong_cell(built_site, dataset):
     assert kidney_or_back_mismatches(parse(tampered), dataset), "negative control: a changed cell went unnoticed"
     ds = copy.deepcopy(dataset)
     ds.get("causes", "muscle-strain").data["pain"]["onset"] = "sudden"
-    ds.__dict__.pop("_derived_cache", None)
+    ds.forget()
     assert kidney_or_back_mismatches(parse(html), ds), "negative control: changed data went unnoticed"
 
 

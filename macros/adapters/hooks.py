@@ -105,8 +105,7 @@ def on_files(files, config):
     feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
     files.append(File.generated(config, seo.FEED_PATH, content=feed))
     # Under serve --dirty, only pages whose Markdown changed are rebuilt; a glossary edit changes every
-    # page's tooltips, and any data edit may change what the hand-written pages' macros show.
-    fingerprint = site.fingerprint(ds)
+    # page's tooltips, and a data edit may change what a hand-written page's macros show.
     rebuild_all = not site.dirty or site.previous_glossary != ds.glossary
     generated: dict[str, str] = {}
     for path, page in pages.generate(ds).items():
@@ -116,16 +115,15 @@ def on_files(files, config):
         files.append(file)
     if site.dirty:
         # A hand-written page that calls macros is rebuilt when what its macros produce changed
-        # (or cannot be told: a call that is not plain literals).
+        # (or cannot be told: template code that is not plain calls with literal arguments).
         outputs = {f.src_uri: _macro_output(ds, f, config) for f in files.documentation_pages()
                    if not f.generated_by and "{{" in f.content_string}
-        if site.previous_fingerprint not in (None, fingerprint):
-            for file in [f for f in files.documentation_pages() if f.src_uri in outputs]:
-                if outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
-                    files.remove(file)
-                    files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
+        for file in [f for f in files.documentation_pages() if f.src_uri in outputs]:
+            if outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
+                files.remove(file)
+                files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
         site.previous_macro_outputs = outputs
-    site.previous_pages, site.previous_fingerprint, site.previous_glossary = generated, fingerprint, ds.glossary
+    site.previous_pages, site.previous_glossary = generated, ds.glossary
     return files
 
 

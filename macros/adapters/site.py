@@ -20,7 +20,6 @@ from ..data.model import Dataset
 _current: Dataset | None = None
 dirty = False  # mkdocs serve --dirty: set by the hook's on_startup
 previous_pages: dict[str, str] = {}  # docs path -> the Markdown the last build generated for it
-previous_fingerprint: int | None = None  # of all the data the last build read
 previous_glossary: list | None = None  # the glossary the last build gave the abbr extension
 previous_macro_outputs: dict[str, str | None] = {}  # hand-written page -> what its macros produced last build
 
@@ -35,8 +34,3 @@ def current() -> Dataset:
     if _current is None:
         raise RuntimeError("the data has not been loaded: is macros/adapters/hooks.py listed under hooks: in mkdocs.yml?")
     return _current
-
-
-def fingerprint(ds: Dataset) -> int:
-    """Changes whenever any file of the data changes (the hand-written pages' macros read all of it)."""
-    return hash(tuple((rec.path, rec.loaded.text) for rec in ds.all_records()))

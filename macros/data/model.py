@@ -130,12 +130,11 @@ class Dataset:
     def forget(self) -> None:
         """Drop everything computed from the records (after editing them in memory)."""
         self.__dict__.pop("_memo_cache", None)
-        self.__dict__.pop("_derived_cache", None)
 
     def _derived(self) -> dict:
-        cached = self.__dict__.get("_derived_cache")
-        if cached is not None:
-            return cached
+        return self.memo("derived links", self._derive)
+
+    def _derive(self) -> dict:
         d: dict[str, dict] = {k: defaultdict(list) for k in (
             "symptom_causes", "cause_risk_factors", "cause_treatments", "cause_anatomy", "cited_by")}
         for cause in self.kind("causes").values():
@@ -154,7 +153,6 @@ class Dataset:
         for rec in self.all_records():
             for sid in sorted(set(_cited_sources(rec.data))):
                 d["cited_by"][sid].append(rec)
-        self.__dict__["_derived_cache"] = d
         return d
 
 

@@ -40,22 +40,13 @@ class DataError(Exception):
 def check(ds: model.Dataset) -> list[Problem]:
     """Every problem in the dataset, sorted by file and line."""
     ds.forget()  # rules share what they compute (Dataset.memo); start from the records as they are now
-    problems: list[Problem] = []
     read = {rec.path for rec in ds.all_records()}  # load_file already refused these if they are links
-    # The data folder's own schemas: without them (or with one that is not JSON) no record can be checked.
-    where = ds.schema_dir.relative_to(ds.root).as_posix() if ds.schema_dir.is_relative_to(ds.root) else str(ds.schema_dir)
-    needed = [k.schema for k in model.KINDS.values()] + list(model.SINGLE_FILES.values()) + ["vocabularies"]
-    lacking = schemas.missing(ds.schema_dir, needed)
-    if lacking:
-        problems.append(Problem(where, 1, "(folder)", f"has no {', '.join(lacking)}; "
-                                "a data folder carries its own schemas: copy data/schemas/ from the guide"))
-    problems += [Problem(f"{where}/{name}", 1, "(file)", message) for name, message in schemas.broken(ds.schema_dir)]
-    schemas_unusable = bool(problems)
-    for path, message in model.unsafe_entries(ds.data_dir or ds.root / "data"):
-        if path not in read:
-            problems.append(Problem(path.as_posix(), 1, "(file)", message))
-    if schemas_unusable:
-        return sorted(set(problems))
+    unsafe = [Problem(path.as_posix(), 1, "(file)", message)
+              for path, message in model.unsafe_entries(ds.data_dir or ds.root / "data") if path not in read]
+    unusable = _schema_folder_problems(ds)
+    if unusable:  # without its schemas no record can be checked
+        return sorted(set(unusable + unsafe))
+    problems: list[Problem] = unsafe
     for rec in ds.all_records():
         for p in rec.loaded.problems:
             problems.append(Problem(rec.path.as_posix(), p.line, p.field, p.message, p.detail))
@@ -72,6 +63,16 @@ def check(ds: model.Dataset) -> list[Problem]:
     for rule in [*all_rules(), *triage.RULES]:
         problems.extend(rule(ds))
     return sorted(set(problems))
+
+
+def _schema_folder_problems(ds: model.Dataset) -> list[Problem]:
+    """A schema the data folder lacks, or one that is not JSON (a data folder carries its own schemas)."""
+    where = ds.schema_dir.relative_to(ds.root).as_posix() if ds.schema_dir.is_relative_to(ds.root) else str(ds.schema_dir)
+    needed = [k.schema for k in model.KINDS.values()] + list(model.SINGLE_FILES.values()) + ["vocabularies"]
+    lacking = schemas.missing(ds.schema_dir, needed)
+    problems = [Problem(where, 1, "(folder)", f"has no {', '.join(lacking)}; "
+                        "a data folder carries its own schemas: copy data/schemas/ from the guide")] if lacking else []
+    return problems + [Problem(f"{where}/{name}", 1, "(file)", message) for name, message in schemas.broken(ds.schema_dir)]
 
 
 def load_valid(data_dir: Path = model.DATA_DIR) -> model.Dataset:
