@@ -35,7 +35,7 @@ def macros(ds: Dataset, page: str, dirs: bool, site_url: str) -> dict[str, Calla
         "source_kind_legend": compare.source_kind_legend,
         "glossary_list": lambda: compare.glossary_list(ds),
         "triage_stepper": lambda: triage_page.stepper(ds, page, dirs, site_url),
-        "triage_steps": lambda: triage_page.steps(ds, page, dirs),
+        "triage_checklist": lambda: triage_page.checklist(ds, page, dirs),
         "triage_combinations": lambda tier="emergency": triage_page.combinations_list(ds, tier),
         "triage_overview": lambda: triage_page.overview(ds, page, dirs),
         "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links

@@ -66,9 +66,9 @@ def rule_findings_unique(ds: Dataset) -> Iterator[Problem]:
 def _target_ids(ds: Dataset, target: str) -> tuple[set[str], str]:
     if target == "findings":
         return set(ds.findings()), "finding (symptom or risk factor)"
-    if target == "nodes":
-        nodes = ds.triage.get("nodes")
-        return set(nodes) if isinstance(nodes, dict) else set(), "triage node"
+    if target == "outcomes":
+        outcomes = ds.triage.get("outcomes")
+        return set(outcomes) if isinstance(outcomes, dict) else set(), "flowchart outcome"
     return set(ds.kind(target)), KINDS[target].singular
 
 
@@ -81,7 +81,7 @@ def rule_references(ds: Dataset) -> Iterator[Problem]:
                 targets[target] = _target_ids(ds, target)
             ids, label = targets[target]
             if ref not in ids:
-                where = f"data/{target}/" if target in KINDS else ("data/symptoms/ or data/risk-factors/" if target == "findings" else "nodes:")
+                where = f"data/{target}/" if target in KINDS else ("data/symptoms/ or data/risk-factors/" if target == "findings" else "outcomes: in data/triage.yaml")
                 hint = schemas.did_you_mean(ref, ids) or f"add it to {where} or fix the id"
                 yield problem(rec, path, f"unknown {label} '{ref}'; {hint}".rstrip())
 

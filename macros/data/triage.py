@@ -1,351 +1,385 @@
-"""The triage tree (data/triage.yaml): a walker and the rules that prove it safe.
+"""The flowchart (data/triage.yaml): the tier computed from rules, the stepper's order, and the proofs.
 
-The tree is a directed graph of yes/no questions about findings (symptom and
-risk-factor ids) ending in care-tier outcomes. The rules, run by
-``python -m macros.validate`` like every other rule:
+A reader's **tier** is the highest of the ``urgency`` of each finding they
+have (data/symptoms, data/risk-factors) and the ``at_least`` of each
+combination rule all of whose lines they meet (one finding from every line of
+``together``). It is a maximum over rules, so saying more can only keep or
+raise it. The **outcome** shown is the one of the highest rule that fired:
+combination rules of that tier first (most lines first, then file order), then
+single findings of that tier in the order the screens ask them (the outcome
+whose ``for_findings`` lists the finding); with no rule, ``default_outcome``.
 
-* every path from ``start`` ends in an outcome: no cycles, no dead ends,
-  every node reachable;
-* **safety**: for each finding with ``urgency: U``, every path on which that
-  finding is present (Yes at every question listing it, either answer
-  elsewhere) ends at tier U or higher, proved by enumerating the paths;
-* **combinations**: for each rule in ``combinations`` ("these findings
-  together -> at least tier T"), every path on which one finding from each
-  line of ``together`` can be present ends at T or higher; a failure prints
-  the counter-example path;
-* every emergency finding is asked before any question without one, and every
-  finding with an urgency is asked somewhere;
-* the ``scenarios`` (clinical cases from the guidelines) reach exactly their
-  tier: not lower (unsafe) and not higher (over-triage).
+The **stepper** (``run``) shows the screens in order, emergency signs first;
+the reader ticks the findings they have on each; after each screen, a reader
+whose findings so far reach emergency sees the outcome at once.
 
-Branches are ``if_yes``/``if_no`` (YAML 1.1 tools read bare ``yes``/``no``
-keys as booleans).
+The rules below run in ``python -m macros.validate`` like every other rule:
 
-``walk(tree, findings)`` is the reference walker the browser tests compare
-the JavaScript stepper against.
+* **asked**: every finding with an urgency or in a combination rule is on a
+  screen, and no finding is on two screens (so every reader who has not
+  reached emergency is asked every finding that could raise their tier);
+* **outcomes**: each finding with an urgency is listed by exactly one outcome,
+  of its own tier; each rule's outcome has the rule's tier; no two rules have
+  the same lines; every outcome can be shown; the default is self-care;
+* **more never lowers**: an independent check on the stepper itself: for every
+  reader who meets one rule exactly (each finding alone, each choice of one
+  finding per line of each rule) plus the scenarios and the reader with
+  nothing, adding any single finding never lowers the tier the stepper gives.
+  The number of readers is bounded (each rule's choices are capped, see
+  ``MAX_CHOICES``), so no rule can make validation slow;
+* **scenarios**: each clinical case reaches exactly its tier (and outcome);
+* **screens**: at most ``MAX_SCREENS`` screens, so every reader reaches an
+  outcome in at most ``MAX_SCREENS + 1``.
+
+``python -m macros.triage FINDING...`` asks the rules (see ``main``).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from . import vocab
-from .model import Dataset, Record
+from .model import Dataset
 from .problems import Problem, problem
 
-MAX_PATHS = 50_000  # a guard: a tree this large should be split up
-# A reader with no warning sign answers the if_no: spine; keep it short (issue 9).
-MAX_QUESTIONS_TO_SELF_CARE = 10
+MAX_SCREENS = 5  # + the outcome screen: every reader reaches an outcome in at most 6 screens
+MAX_CHOICES = 2_000  # readers enumerated per combination rule by the "more never lowers" check
+# Words a red-flag (urgent or emergency) outcome must never use: NICE NG234, clinical reference section 7.
+REASSURING = ("rarely serious", "nothing to worry", "no need to", "not serious", "don't worry", "do not worry")
 
 
-@dataclass(frozen=True)
-class Step:
-    node: str
-    answer: bool
-
+# ---- the rules, compiled once -----------------------------------------------------
 
 @dataclass(frozen=True)
-class Path:
-    steps: tuple[Step, ...]
+class Combination:
+    id: str
+    lines: tuple[frozenset[str], ...]
+    at_least: str
     outcome: str
+    index: int  # position in the file (for messages and the tie-break)
 
 
-def nodes(tree: dict) -> dict:
-    value = tree.get("nodes")
-    return value if isinstance(value, dict) else {}
+@dataclass(frozen=True)
+class Result:
+    """What the rules give a reader: the tier, the outcome id, the rule that chose it and the findings it rests on."""
+
+    tier: str
+    outcome: str
+    rule: str  # a combination id, "finding:<id>", or "default"
+    because: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {"tier": self.tier, "outcome": self.outcome, "rule": self.rule, "because": list(self.because)}
 
 
-def is_outcome(node: dict) -> bool:
-    return isinstance(node, dict) and "tier" in node
+@dataclass(frozen=True)
+class Rules:
+    screens: tuple[tuple[str, tuple[str, ...]], ...]  # (screen id, its findings in order)
+    urgency: dict[str, str]  # finding -> tier, for findings with an urgency
+    single_outcome: dict[str, str]  # finding -> outcome id (from for_findings)
+    combinations: tuple[Combination, ...]  # in the order they are tried: most lines first, then file order
+    outcome_tier: dict[str, str]
+    default: str
+    known: frozenset[str]  # every finding id in the dataset
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        return tuple(f for _sid, found in self.screens for f in found)
+
+    def evaluate(self, findings: Iterable[str]) -> Result:
+        """The tier and outcome for a reader with exactly these findings (order does not matter)."""
+        have = frozenset(findings)
+        tiers = vocab.tiers()
+        best: Result | None = None
+        best_rank = len(tiers.ids)  # below self-care: any rule beats it
+        for rule in self.combinations:
+            if all(not line.isdisjoint(have) for line in rule.lines):
+                rank = tiers.rank(rule.at_least)
+                if rank < best_rank:
+                    because = tuple(f for f in self.asked if any(f in line for line in rule.lines) and f in have)
+                    best, best_rank = Result(rule.at_least, rule.outcome, rule.id, because), rank
+        order = {f: i for i, f in enumerate(self.asked)}
+        for fid in sorted((f for f in have if f in self.urgency), key=lambda f: (order.get(f, len(order)), f)):
+            rank = tiers.rank(self.urgency[fid])
+            if rank < best_rank:
+                best, best_rank = Result(self.urgency[fid], self.single_outcome.get(fid, self.default), "finding:" + fid, (fid,)), rank
+        return best or Result(self.outcome_tier.get(self.default, "self-care"), self.default, "default", ())
+
+    def run(self, findings: Iterable[str]) -> tuple[Result, int]:
+        """The stepper: screen by screen, stopping once the findings so far reach emergency.
+
+        Returns the result and how many question screens the reader saw.
+        """
+        have = frozenset(findings)
+        told: set[str] = set()
+        top = vocab.tiers().ids[0]
+        for count, (_sid, found) in enumerate(self.screens, start=1):
+            told |= have.intersection(found)
+            result = self.evaluate(told)
+            if result.tier == top:
+                return result, count
+        return self.evaluate(told), len(self.screens)
 
 
-def is_question(node: dict) -> bool:
-    return isinstance(node, dict) and not is_outcome(node)
+def compile_rules(ds: Dataset) -> Rules | None:
+    """The rules of a dataset whose flowchart has a sound enough shape to reason about, else None."""
+    return ds.memo("triage.rules", lambda: _compile(ds))
 
 
-def walk(tree: dict, findings: set[str]) -> Path:
-    """Follow the tree for a reader who has exactly these findings."""
-    graph = nodes(tree)
-    current, steps, seen = tree["start"], [], set()
-    while not is_outcome(graph[current]):
-        if current in seen:
-            raise ValueError(f"cycle at {current}")
-        seen.add(current)
-        node = graph[current]
-        answer = any(f in findings for f in node["any_of"])
-        steps.append(Step(current, answer))
-        current = node["if_yes"] if answer else node["if_no"]
-    return Path(tuple(steps), current)
-
-
-def paths(tree: dict) -> Iterator[Path]:
-    """Every path from start to an outcome (depth first, Yes before No)."""
-    graph = nodes(tree)
-    stack: list[tuple[str, tuple[Step, ...]]] = [(tree["start"], ())]
-    count = 0
-    while stack:
-        current, steps = stack.pop()
-        node = graph[current]
-        if any(step.node == current for step in steps):
-            raise ValueError(f"cycle at {current}")  # rule_triage_graph reports it
-        if is_outcome(node):
-            count += 1
-            if count > MAX_PATHS:
-                raise OverflowError
-            yield Path(steps, current)
-            continue
-        stack.append((node["if_no"], steps + (Step(current, False),)))
-        stack.append((node["if_yes"], steps + (Step(current, True),)))
-
-
-def describe(tree: dict, path: Path) -> str:
-    graph = nodes(tree)
-    answers = ", ".join(f"{s.node}={'Yes' if s.answer else 'No'}" for s in path.steps)
-    return f"{answers} -> {path.outcome} ({graph[path.outcome]['tier']})"
-
-
-# ---- rules --------------------------------------------------------------
-
-def _usable(ds: Dataset):
-    """The triage record and tree, if its shape is sound enough to reason about."""
+def _compile(ds: Dataset) -> Rules | None:
     rec = ds.singles.get("triage")
     if rec is None or rec.loaded.problems or not isinstance(rec.data, dict):
-        return None, None
-    tree = rec.data
-    graph = nodes(tree)
-    if not isinstance(tree.get("start"), str) or tree["start"] not in graph:
-        return rec, None
-    for node in graph.values():
-        if not isinstance(node, dict):
-            return rec, None
-        if is_question(node):
-            if not (isinstance(node.get("any_of"), list) and all(isinstance(f, str) for f in node["any_of"])):
-                return rec, None
-            if not all(isinstance(node.get(b), str) and node[b] in graph for b in ("if_yes", "if_no")):
-                return rec, None
-        elif node.get("tier") not in vocab.tiers():
-            return rec, None
-    return rec, tree
+        return None
+    tree, tiers = rec.data, vocab.tiers()
+    screens, outcomes, combos = tree.get("screens"), tree.get("outcomes"), tree.get("combinations")
+    if not (isinstance(screens, list) and isinstance(outcomes, dict) and isinstance(combos, list)):
+        return None
+    if not all(isinstance(s, dict) and isinstance(s.get("id"), str) and _ids(s.get("findings")) for s in screens):
+        return None
+    if not all(isinstance(o, dict) and o.get("tier") in tiers for o in outcomes.values()):
+        return None
+    compiled = []
+    for i, c in enumerate(combos):
+        if not (isinstance(c, dict) and isinstance(c.get("together"), list) and c.get("at_least") in tiers
+                and all(_ids(line) for line in c["together"]) and c["together"] and c.get("outcome") in outcomes):
+            return None
+        compiled.append(Combination(str(c.get("id", i)), tuple(frozenset(line) for line in c["together"]), c["at_least"], c["outcome"], i))
+    default = tree.get("default_outcome")
+    if default not in outcomes:
+        return None
+    findings = ds.findings()
+    urgency = {fid: r.get("urgency") for fid, r in findings.items() if r.get("urgency") in tiers}
+    single = {}
+    for oid, o in outcomes.items():
+        for fid in o.get("for_findings") or []:
+            single.setdefault(fid, oid)
+    compiled.sort(key=lambda c: (-len(c.lines), c.index))
+    return Rules(tuple((s["id"], tuple(s["findings"])) for s in screens), urgency, single, tuple(compiled),
+                 {oid: o["tier"] for oid, o in outcomes.items()}, default, frozenset(findings))
 
+
+def _ids(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(f, str) for f in value)
+
+
+def readers(rules: Rules, scenarios: Iterable[Iterable[str]] = ()) -> Iterator[frozenset[str]]:
+    """The readers the "more never lowers" check starts from: nothing; each finding alone; each choice
+    of one finding per line of each rule (at most MAX_CHOICES per rule); each scenario."""
+    yield frozenset()
+    for fid in rules.asked:
+        yield frozenset({fid})
+    for rule in rules.combinations:
+        for choice in itertools.islice(itertools.product(*(sorted(line) for line in rule.lines)), MAX_CHOICES):
+            yield frozenset(choice)
+    for case in scenarios:
+        yield frozenset(case)
+
+
+# ---- validator rules ------------------------------------------------------------------
 
 def rule_triage_present(ds: Dataset):
     """The flowchart needs data/triage.yaml."""
     if "triage" not in ds.singles:
-        yield Problem("data/triage.yaml", 1, "(file)", "is missing; the flowchart needs its decision tree")
+        yield Problem("data/triage.yaml", 1, "(file)", "is missing; the flowchart needs its screens, outcomes and rules")
 
 
-def rule_triage_graph(ds: Dataset):
-    """No cycles; every node reachable from start; every path ends in an outcome."""
-    rec, tree = _usable(ds)
-    if tree is None:
+def _scenarios(tree: dict) -> list[tuple[int, dict]]:
+    cases = tree.get("scenarios")
+    return [(i, c) for i, c in enumerate(cases) if isinstance(c, dict) and _ids(c.get("findings"))] if isinstance(cases, list) else []
+
+
+def rule_triage_asked(ds: Dataset):
+    """Every finding with an urgency or in a rule is on a screen; no finding is on two screens."""
+    rules = compile_rules(ds)
+    if rules is None:
         return
-    graph = nodes(tree)
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(name: str, trail: list[str]):
-        state[name] = 1
-        node = graph[name]
-        if is_question(node):
-            for branch in ("if_yes", "if_no"):
-                nxt = node[branch]
-                if state.get(nxt) == 1:
-                    loop = " -> ".join(trail[trail.index(nxt):] + [name, nxt]) if nxt in trail else f"{name} -> {nxt}"
-                    yield problem(rec, ("nodes", name, branch), f"makes a loop ({loop}); every path must end in an outcome")
-                elif nxt not in state:
-                    yield from visit(nxt, trail + [name])
-        state[name] = 2
-
-    yield from visit(tree["start"], [])
-    for name in graph:
-        if name not in state:
-            yield problem(rec, ("nodes", name), f"cannot be reached from start ('{tree['start']}'); link to it from a question's if_yes: or if_no:, or remove it")
+    rec = ds.singles["triage"]
+    first: dict[str, str] = {}
+    for i, (sid, found) in enumerate(rules.screens):
+        for j, fid in enumerate(found):
+            if fid in first:
+                yield problem(rec, ("screens", i, "findings", j),
+                              f"'{fid}' is already asked on screen '{first[fid]}'; ask each finding once, on one screen")
+            first.setdefault(fid, sid)
+    needed = {fid: f"has urgency {tier}" for fid, tier in rules.urgency.items()}
+    for rule in rules.combinations:
+        for line in rule.lines:
+            for fid in line:
+                needed.setdefault(fid, f"is in combination rule '{rule.id}'")
+    for fid in sorted(set(needed) - set(first)):
+        yield problem(rec, ("screens",), f"no screen asks about '{fid}', which {needed[fid]}; add it to a screen's findings "
+                                         "(every reader must be asked it)")
 
 
-@dataclass(frozen=True)
-class TreePaths:
-    """Every path of a usable tree, each with what rules it out; or, in ``failure``, why there are none.
-
-    A reader with a finding cannot follow a path on which a question listing it is answered No, and
-    can follow it otherwise (Yes where it is listed, either answer elsewhere). So ``denied[i]``, the
-    findings of the questions path i answers No, settles "can a reader with these findings follow
-    path i" as one set test, however many questions and findings the tree has.
-    """
-
-    rec: Record | None
-    tree: dict | None
-    failure: str | None = None  # "unusable" (schema/graph rules report it), "broken" (a loop or broken link), "too-many"
-    paths: tuple[Path, ...] = ()
-    denied: tuple[frozenset[str], ...] = ()
-    ranks: tuple[int, ...] = ()  # each path's outcome tier rank (0 = the most urgent)
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
-
-    def followable(self, i: int, findings) -> bool:
-        """Can a reader with (at least) these findings follow path i?"""
-        return self.denied[i].isdisjoint(findings)
-
-    def first_breach(self, findings: tuple[str, ...], at_least: str) -> Path | None:
-        """The first path a reader with these findings can follow that ends below ``at_least``, or None."""
-        limit = vocab.tiers().rank(at_least)
-        for i, rank in enumerate(self.ranks):
-            if rank > limit and self.followable(i, findings):
-                return self.paths[i]
-        return None
-
-    def safe_alone(self, at_least: str) -> frozenset[str] | None:
-        """The findings that rule out every path ending below ``at_least`` (a reader with one of them is
-        safe at that tier whatever else they have); None when no path ends below it (every reader is)."""
-        limit = vocab.tiers().rank(at_least)
-        below = [d for d, rank in zip(self.denied, self.ranks, strict=True) if rank > limit]
-        return frozenset.intersection(*below) if below else None
-
-
-def _safe_paths(ds: Dataset) -> TreePaths:
-    """The triage tree's paths, enumerated once per dataset (the rules below share them)."""
-    return ds.memo("triage.paths", lambda: _enumerate(ds))
-
-
-def _enumerate(ds: Dataset) -> TreePaths:
-    rec, tree = _usable(ds)
-    if tree is None:
-        return TreePaths(rec, None, "unusable")
-    try:
-        found = tuple(paths(tree))
-    except (ValueError, KeyError):
-        return TreePaths(rec, tree, "broken")
-    except OverflowError:
-        return TreePaths(rec, tree, "too-many")
-    graph = nodes(tree)
-    listed = {name: frozenset(node["any_of"]) for name, node in graph.items() if is_question(node)}
-    tiers = vocab.tiers()
-    denied = tuple(frozenset().union(*(listed[s.node] for s in p.steps if not s.answer)) for p in found)
-    ranks = tuple(tiers.rank(graph[p.outcome]["tier"]) for p in found)
-    return TreePaths(rec, tree, None, found, denied, ranks)
-
-
-def rule_triage_safety(ds: Dataset):
-    """Safety invariant: a path where a finding is present ends at or above its urgency."""
-    found = _safe_paths(ds)
-    if found.failure == "too-many":
-        yield problem(found.rec, ("nodes",), f"has more than {MAX_PATHS} paths; split the tree so the safety check can prove it")
+def rule_triage_outcomes(ds: Dataset):
+    """Each finding with an urgency has one outcome of its tier; each rule's outcome has its tier; every outcome is used."""
+    rules = compile_rules(ds)
+    if rules is None:
         return
-    if not found.ok:
+    rec, tree = ds.singles["triage"], ds.triage
+    outcomes = tree["outcomes"]
+    listed: dict[str, list[str]] = {}
+    for oid, o in outcomes.items():
+        for j, fid in enumerate(o.get("for_findings") or []):
+            listed.setdefault(fid, []).append(oid)
+            if fid in rules.known and fid not in rules.urgency:
+                yield problem(rec, ("outcomes", oid, "for_findings", j),
+                              f"'{fid}' has no urgency, so it never chooses an outcome alone; remove it here or give it an urgency")
+            elif fid in rules.urgency and rules.urgency[fid] != o["tier"]:
+                yield problem(rec, ("outcomes", oid, "for_findings", j),
+                              f"'{fid}' has urgency {rules.urgency[fid]} but this outcome is {o['tier']}; "
+                              f"list it under an outcome of tier {rules.urgency[fid]}")
+    for fid, oids in sorted(listed.items()):
+        if len(oids) > 1:
+            yield problem(rec, ("outcomes", oids[1], "for_findings"),
+                          f"'{fid}' is also listed by outcome '{oids[0]}'; list each finding under one outcome")
+    for fid in sorted(set(rules.urgency) - set(listed)):
+        yield problem(rec, ("outcomes",), f"no outcome lists '{fid}' (urgency {rules.urgency[fid]}) in for_findings; "
+                                          f"add it to an outcome of tier {rules.urgency[fid]}")
+    seen_lines: dict[frozenset, str] = {}
+    for rule in sorted(rules.combinations, key=lambda r: r.index):
+        if outcomes[rule.outcome]["tier"] != rule.at_least:
+            yield problem(rec, ("combinations", rule.index, "outcome"),
+                          f"'{rule.outcome}' is {outcomes[rule.outcome]['tier']} but this rule is at_least {rule.at_least}; "
+                          f"choose an outcome of tier {rule.at_least}")
+        key = frozenset(rule.lines)
+        if key in seen_lines:
+            yield problem(rec, ("combinations", rule.index, "together"),
+                          f"has the same lines as rule '{seen_lines[key]}'; merge the two rules into one")
+        seen_lines.setdefault(key, rule.id)
+    if outcomes[rules.default]["tier"] != vocab.tiers().ids[-1]:
+        yield problem(rec, ("default_outcome",), f"'{rules.default}' is {outcomes[rules.default]['tier']}; "
+                                                 f"the outcome for a reader with no warning sign must be {vocab.tiers().ids[-1]}")
+    used = {rules.default} | set(rules.single_outcome.values()) | {r.outcome for r in rules.combinations}
+    for oid in outcomes:
+        if oid not in used:
+            yield problem(rec, ("outcomes", oid), "no rule chooses this outcome; name it in a combination rule's outcome: "
+                                                  "or list findings under its for_findings:, or remove it")
+    ids = [r.id for r in rules.combinations]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        index = max(r.index for r in rules.combinations if r.id == dup)
+        yield problem(rec, ("combinations", index, "id"), f"'{dup}' is the id of another rule too; give each rule its own id")
+
+
+def rule_triage_no_reassurance(ds: Dataset):
+    """An urgent or emergency outcome never reassures (NICE NG234)."""
+    rules = compile_rules(ds)
+    if rules is None:
         return
-    tree, tiers = found.tree, vocab.tiers()
-    graph = nodes(tree)
-    safe = {tier: found.safe_alone(tier) for tier in tiers.ids}  # most findings: one set lookup, no path walked
-    for fid, finding in sorted(ds.findings().items()):
-        urgency = finding.get("urgency")
-        if urgency not in tiers or safe[urgency] is None or fid in safe[urgency]:
+    rec, tiers = ds.singles["triage"], vocab.tiers()
+    for oid, o in ds.triage["outcomes"].items():
+        if tiers.rank(o["tier"]) > tiers.rank("urgent"):
             continue
-        path = found.first_breach((fid,), urgency)
-        if path is not None:  # one counter-example per finding is enough to act on
-            reached = graph[path.outcome]["tier"]
-            yield problem(found.rec, ("nodes", path.outcome, "tier"),
-                          f"unsafe: finding '{fid}' has urgency {urgency}, but with it present the path "
-                          f"{describe(tree, path)} ends at {reached}; ask about '{fid}' on this path and send Yes to an outcome of tier {urgency} or higher")
+        for key in ("title", "advice", "watch_for"):
+            text = str(o.get(key) or "").lower()
+            words = next((w for w in REASSURING if w in " ".join(text.split())), None)
+            if words:
+                yield problem(rec, ("outcomes", oid, key), f"says '{words}' on a {o['tier']} outcome; never reassure "
+                                                           "a reader with a warning sign: say what to do and how fast")
 
 
-def rule_triage_combinations(ds: Dataset):
-    """Each combination rule holds on every path: one finding from every line -> at least its tier."""
-    found = _safe_paths(ds)
-    if not found.ok or not isinstance(found.tree.get("combinations"), list):
+def rule_triage_more_never_lowers(ds: Dataset):
+    """Independent check on the stepper: adding one finding to a reader never lowers the tier."""
+    rules = compile_rules(ds)
+    if rules is None:
         return
-    tree, tiers = found.tree, vocab.tiers()
-    graph = nodes(tree)
-    known = set(ds.findings())
-    for i, rule in enumerate(tree["combinations"]):
-        if not isinstance(rule, dict) or rule.get("at_least") not in tiers or not isinstance(rule.get("together"), list):
-            continue  # the schema reports the shape
-        lines = [line for line in rule["together"] if isinstance(line, list) and all(isinstance(f, str) for f in line)]
-        if len(lines) != len(rule["together"]) or not all(set(line) <= known for line in lines):
-            continue  # the schema and reference rules report these
-        # Every choice of one finding per line is a reader the rule covers.
-        for choice in itertools.product(*lines):
-            path = found.first_breach(tuple(dict.fromkeys(choice)), rule["at_least"])
-            if path is not None:
-                yield problem(found.rec, ("combinations", i, "at_least"),
-                              f"unsafe: a reader with {' + '.join(dict.fromkeys(choice))} must reach at least {rule['at_least']}, "
-                              f"but can follow {describe(tree, path)} (ends at {graph[path.outcome]['tier']}); "
-                              f"ask about these findings on this path and send Yes to an outcome of tier {rule['at_least']} or higher")
-                break  # one counter-example per rule
-
-
-def rule_triage_emergency_first(ds: Dataset):
-    """Every emergency finding is asked before any question without an emergency finding; every finding with an urgency is asked."""
-    found = _safe_paths(ds)
-    if not found.ok:
-        return
-    rec, graph = found.rec, nodes(found.tree)
-    findings = ds.findings()
-    emergency = frozenset(f for f, r in findings.items() if r.get("urgency") == "emergency")
-    listed = {name: frozenset(node["any_of"]) for name, node in graph.items() if is_question(node)}
-    asked_anywhere = frozenset().union(*listed.values())
-    for fid in sorted(f for f, r in findings.items() if r.get("urgency") and f not in asked_anywhere):
-        yield problem(rec, ("nodes",), f"no question asks about '{fid}' (urgency {findings[fid]['urgency']}); add it to a question's any_of")
-    to_ask = emergency & asked_anywhere
-    reported: set[str] = set()
-    checked: set[tuple[Step, ...]] = set()  # paths share their first questions: look at each opening once
-    for path in found.paths:
-        for depth, step in enumerate(path.steps):
-            if listed[step.node].isdisjoint(emergency):
-                opening = path.steps[:depth + 1]
-                if step.node not in reported and opening not in checked:
-                    checked.add(opening)
-                    asked = frozenset().union(*(listed[s.node] for s in path.steps[:depth]))
-                    missing = sorted(to_ask - asked)
-                    if missing:
-                        reported.add(step.node)
-                        yield problem(rec, ("nodes", step.node),
-                                      f"is asked before the emergency finding(s) {', '.join(missing)}; ask every emergency sign first")
-                break
+    rec, tiers = ds.singles["triage"], vocab.tiers()
+    extra = rules.asked
+    done: set[frozenset[str]] = set()
+    for base in readers(rules, (c["findings"] for _i, c in _scenarios(ds.triage))):
+        if base in done:
+            continue
+        done.add(base)
+        before, _n = rules.run(base)
+        for fid in extra:
+            if fid in base:
+                continue
+            after, _n = rules.run(base | {fid})
+            if tiers.rank(after.tier) > tiers.rank(before.tier):
+                yield problem(rec, ("screens",),
+                              f"unsafe: a reader with {' + '.join(sorted(base)) or 'no finding'} reaches {before.tier}, but adding "
+                              f"'{fid}' gives {after.tier} ({after.outcome}); saying more must never lower the tier")
+                return  # one counter-example is enough to act on
 
 
 def rule_triage_scenarios(ds: Dataset):
-    """Each clinical scenario reaches the tier it expects."""
-    rec, tree = _usable(ds)
-    if tree is None or not isinstance(tree.get("scenarios"), list):
+    """Each clinical scenario reaches exactly the tier (and the outcome) it expects."""
+    rules = compile_rules(ds)
+    if rules is None:
         return
-    graph = nodes(tree)
-    for i, case in enumerate(tree["scenarios"]):
-        if not isinstance(case, dict) or not isinstance(case.get("findings"), list) or not all(isinstance(f, str) for f in case["findings"]):
-            continue
-        try:
-            path = walk(tree, set(case["findings"]))
-        except (ValueError, KeyError):
-            return  # the graph rule reports loops and broken links
-        reached = graph[path.outcome]["tier"]
+    rec, tiers = ds.singles["triage"], vocab.tiers()
+    for i, case in _scenarios(ds.triage):
+        result, _n = rules.run(case["findings"])
         expect = case.get("expect")
-        if reached != expect:
-            how = ("too low: unsafe" if expect in vocab.tiers() and vocab.tiers().rank(reached) > vocab.tiers().rank(expect)
-                   else "too high: over-triage")
+        if expect in tiers and result.tier != expect:
+            how = "too low: unsafe" if tiers.rank(result.tier) > tiers.rank(expect) else "too high: over-triage"
             yield problem(rec, ("scenarios", i, "expect"),
-                          f"scenario {case['findings']} expects exactly {expect} but the tree gives {reached} ({how}; "
-                          f"{describe(tree, path)}); fix the tree or, with a source, the scenario")
+                          f"scenario {' + '.join(case['findings'])} expects exactly {expect} but the rules give {result.tier} "
+                          f"({how}; outcome {result.outcome}, by {result.rule}); fix the rules or, with a source, the scenario")
+        elif case.get("outcome") and case["outcome"] != result.outcome:
+            yield problem(rec, ("scenarios", i, "outcome"),
+                          f"scenario {' + '.join(case['findings'])} expects outcome {case['outcome']} but the rules show "
+                          f"{result.outcome} (by {result.rule}); fix the rules' outcomes or the scenario")
 
 
-def rule_triage_short_for_no_warning(ds: Dataset):
-    """A reader with none of the findings reaches self-care in at most MAX_QUESTIONS_TO_SELF_CARE questions."""
-    rec, tree = _usable(ds)
-    if tree is None:
-        return
+RULES = [rule_triage_present, rule_triage_asked, rule_triage_outcomes, rule_triage_no_reassurance,
+         rule_triage_more_never_lowers, rule_triage_scenarios]
+
+
+# ---- the command ------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m macros.triage [--json] [--data DIR] FINDING...``: what the rules give a reader.
+
+    With findings: the tier, the outcome id and the reasons (``--json``: one
+    object ``{"tier", "outcome", "rule", "because"}``). With none: one reader
+    per line from standard input (finding ids separated by spaces), one JSON
+    object per line. An unknown finding id is an error that names it.
+    """
+    import argparse
+    import json
+    import sys
+    from pathlib import Path
+
+    from . import schemas, validate
+
+    parser = argparse.ArgumentParser(prog="python -m macros.triage", description=main.__doc__.split("\n")[0])
+    parser.add_argument("findings", nargs="*", help="finding ids (symptoms or risk factors)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "data"), help="the data folder")
+    args = parser.parse_args(argv)
     try:
-        path = walk(tree, set())
-    except (ValueError, KeyError):
-        return  # the graph rule reports loops and broken links
-    tier = nodes(tree)[path.outcome]["tier"]
-    if tier != "self-care":
-        yield problem(rec, ("nodes", path.outcome, "tier"),
-                      f"a reader with no warning sign ends at {tier} ({describe(tree, path)}); the if_no: path must end at self-care")
-    elif len(path.steps) > MAX_QUESTIONS_TO_SELF_CARE:
-        yield problem(rec, ("nodes", path.steps[-1].node),
-                      f"a reader with no warning sign answers {len(path.steps)} questions to reach self-care "
-                      f"(at most {MAX_QUESTIONS_TO_SELF_CARE}); group findings into fewer if_no: questions, with follow-ups under if_yes:")
+        ds = validate.load_valid(Path(args.data))
+    except validate.DataError as exc:
+        print(validate.report(exc.problems), file=sys.stderr)
+        return 2
+    rules = compile_rules(ds)
 
+    def ask(findings: list[str]) -> Result | str:
+        for fid in findings:
+            if fid not in rules.known:
+                hint = schemas.did_you_mean(fid, rules.known) or "see data/symptoms/ and data/risk-factors/"
+                return f"unknown finding '{fid}'; {hint}"
+        return rules.run(findings)[0]
 
-RULES = [rule_triage_present, rule_triage_graph, rule_triage_safety, rule_triage_combinations, rule_triage_emergency_first,
-         rule_triage_scenarios, rule_triage_short_for_no_warning]
+    if args.findings:
+        result = ask(args.findings)
+        if isinstance(result, str):
+            print(result, file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps(result.as_json()))
+        else:
+            print(f"tier: {result.tier}\noutcome: {result.outcome}\nrule: {result.rule}\nbecause: {', '.join(result.because) or '(no warning sign)'}")
+        return 0
+    status = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        result = ask(line.split())
+        if isinstance(result, str):
+            print(json.dumps({"line": number, "error": result}))
+            status = 2
+        else:
+            print(json.dumps(result.as_json()))
+    return status

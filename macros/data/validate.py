@@ -87,8 +87,7 @@ def load_valid(data_dir: Path = model.DATA_DIR) -> model.Dataset:
 def summary(ds: model.Dataset) -> str:
     parts = [f"{len(ds.kind(k))} {k.replace('-', ' ')}" for k in model.KINDS]
     parts.append(f"{len(ds.glossary)} glossary terms")
-    nodes = ds.triage.get("nodes") or {}
-    parts.append(f"{len(nodes)} triage nodes")
+    parts.append(f"{len(ds.triage.get('screens') or [])} flowchart screens, {len(ds.triage.get('outcomes') or {})} outcomes")
     return "data OK: " + ", ".join(parts)
 
 

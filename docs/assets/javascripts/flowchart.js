@@ -1,21 +1,28 @@
 /* Back Spasm Guide: the "Check your symptoms" stepper. No dependencies.
  *
- * Reads the decision tree from the data-tree attribute of #triage-app (built
- * from data/triage.yaml by macros/pages/triage_page.py, which also draws the
- * first question so it shows before this script runs) and shows one question
- * at a time; the result is a copy of the outcome's care card, which the page
- * already holds (#outcome-<id>). Answers live only in the URL fragment
- * (#answers=ynn...), so a result can be bookmarked, shared and reloaded;
- * nothing is stored or sent. Each answer adds a history entry, so the
- * browser's (or phone's) Back goes back one question. Data text is only ever
- * set with textContent.
+ * The page already holds every screen (macros/pages/triage_page.py draws them,
+ * the first one shown) and every outcome's care card (#outcome-<id>, in "The
+ * whole check on paper"). This script shows one screen at a time; the reader
+ * ticks the signs they have; the result is computed from the rules in the
+ * data-rules attribute of #triage-app exactly as macros.data.triage.Rules does
+ * (the browser tests compare the two): the tier is the highest of each ticked
+ * sign's urgency and each combination rule whose every line has a ticked sign,
+ * so ticking more never lowers it. After a screen on which the reader reaches
+ * emergency, the result shows at once.
+ *
+ * Answers live only in the URL fragment (#answers=0-2.5-0: per screen, the
+ * ticked signs' numbers, 0 for none), so a result can be bookmarked, shared
+ * and reloaded; nothing is stored or sent. Each screen adds a history entry,
+ * so Back goes back one screen. Data text is only ever set with textContent.
  *
  * Why an attribute and not <script type="application/json">: Material's
  * instant navigation re-creates every inline script of the new page as
  * JavaScript, and a JSON island then throws and stops document$.
  *
- * Test hooks (keep): the question element has data-node-id, the outcome
- * data-tier; the buttons are named exactly Yes, No, Back, Start again.
+ * Test contract (keep): #triage-app; each screen has data-screen; each sign
+ * data-finding; the result data-tier (and data-outcome-id). The buttons are
+ * named Next, None of these, Back, Start again, Print summary.
+ * window.bsgTriage.evaluate(findings) gives {tier, outcome, rule, because}.
  */
 (function () {
   "use strict";
@@ -29,51 +36,93 @@
     return node;
   }
 
-  /* Links from the data are site-relative (built by macros/pages/text.py); refuse anything else. */
-  function safeHref(url) {
-    return /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(url) ? "#" : url;
-  }
-
   function button(label, cls, onClick) {
     var b = el("button", { type: "button", "class": cls }, label);
     b.addEventListener("click", onClick);
     return b;
   }
 
-  function readAnswers() {
+  /* ---- the rules (macros/data/triage.py, Rules.evaluate and Rules.run) ---- */
+
+  function evaluate(rules, findings) {
+    var have = {}, best = null, bestRank = rules.tiers.length;
+    findings.forEach(function (f) { have[f] = true; });
+    var asked = [];
+    rules.screens.forEach(function (s) { asked = asked.concat(s.findings); });
+    rules.combinations.forEach(function (rule) {
+      var fired = rule.lines.every(function (line) { return line.some(function (f) { return have[f]; }); });
+      var rank = rules.tiers.indexOf(rule.at_least);
+      if (fired && rank < bestRank) {
+        var because = asked.filter(function (f) {
+          return have[f] && rule.lines.some(function (line) { return line.indexOf(f) !== -1; });
+        });
+        best = { tier: rule.at_least, outcome: rule.outcome, rule: rule.id, because: because };
+        bestRank = rank;
+      }
+    });
+    var order = function (f) { var i = asked.indexOf(f); return i === -1 ? asked.length : i; };
+    Object.keys(have).filter(function (f) { return rules.urgency[f]; }).sort(function (a, b) {
+      return order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0);
+    }).forEach(function (f) {
+      var rank = rules.tiers.indexOf(rules.urgency[f]);
+      if (rank < bestRank) {
+        best = { tier: rules.urgency[f], outcome: rules.single[f] || rules.default, rule: "finding:" + f, because: [f] };
+        bestRank = rank;
+      }
+    });
+    return best || { tier: rules.tiers[rules.tiers.length - 1], outcome: rules.default, rule: "default", because: [] };
+  }
+
+  /* ticks: one list of finding ids per screen answered. Stops after the screen that reaches emergency. */
+  function run(rules, ticks) {
+    var told = [], result = null;
+    for (var i = 0; i < ticks.length && i < rules.screens.length; i++) {
+      told = told.concat(ticks[i]);
+      result = evaluate(rules, told);
+      if (result.tier === rules.tiers[0]) return { result: result, screens: i + 1, done: true };
+    }
+    return { result: ticks.length >= rules.screens.length ? evaluate(rules, told) : null, screens: Math.min(ticks.length, rules.screens.length),
+             done: ticks.length >= rules.screens.length };
+  }
+
+  /* ---- the address ---- */
+
+  function readTicks(rules) {
     var hash = window.location.hash;
     if (hash.indexOf(PREFIX) !== 0) return [];
-    return hash.slice(PREFIX.length).split("").filter(function (c) { return c === "y" || c === "n"; });
+    var parts = hash.slice(PREFIX.length).split("-").filter(function (p) { return p !== ""; });
+    return parts.slice(0, rules.screens.length).map(function (part, i) {
+      var list = rules.screens[i].findings;
+      return part.split(".").map(Number).filter(function (n) { return n >= 1 && n <= list.length; })
+        .map(function (n) { return list[n - 1]; });
+    });
   }
 
-  function urlFor(answers) {
-    return window.location.pathname + window.location.search + (answers.length ? PREFIX + answers.join("") : "");
+  function encode(rules, ticks) {
+    return ticks.map(function (list, i) {
+      var nums = list.map(function (f) { return rules.screens[i].findings.indexOf(f) + 1; }).filter(function (n) { return n > 0; });
+      return nums.length ? nums.sort(function (a, b) { return a - b; }).join(".") : "0";
+    }).join("-");
   }
 
-  /* push: a new history entry (an answer); otherwise replace the current one.
+  function urlFor(rules, ticks) {
+    return window.location.pathname + window.location.search + (ticks.length ? PREFIX + encode(rules, ticks) : "");
+  }
+
+  /* push: a new history entry (a screen answered); otherwise replace the current one.
    * The state stays null so that Material's instant navigation, which only
    * re-fetches when the path changes, leaves same-page entries alone. */
-  function writeAnswers(answers, push) {
-    var url = urlFor(answers), hash = window.location.hash;
+  function writeTicks(rules, ticks, push) {
+    var url = urlFor(rules, ticks), hash = window.location.hash;
     if (url === window.location.pathname + window.location.search + hash) return;
     // No answers yet and another fragment (a table-of-contents link): leave it.
-    if (!answers.length && hash && hash.indexOf(PREFIX) !== 0) return;
+    if (!ticks.length && hash && hash.indexOf(PREFIX) !== 0) return;
     try {
       if (push) window.history.pushState(null, "", url);
       else window.history.replaceState(window.history.state, "", url);
     } catch (e) {
-      window.location.hash = answers.length ? PREFIX + answers.join("") : "";
+      window.location.hash = ticks.length ? PREFIX + encode(rules, ticks) : "";
     }
-  }
-
-  /* Follow the answers from the start; stop early if they run out. */
-  function follow(tree, answers) {
-    var node = tree.start, path = [];
-    for (var i = 0; i < answers.length && tree.nodes[node] && !tree.nodes[node].tier; i++) {
-      path.push({ id: node, answer: answers[i] });
-      node = answers[i] === "y" ? tree.nodes[node].yes : tree.nodes[node].no;
-    }
-    return { node: node, path: path };
   }
 
   function today() {
@@ -84,56 +133,57 @@
     }
   }
 
-  function Stepper(app, tree) {
+  /* ---- the stepper ---- */
+
+  function Stepper(app, rules) {
     this.app = app;
-    this.tree = tree;
-    this.answers = [];
+    this.rules = rules;
+    this.ticks = [];
+    this.forms = Array.prototype.slice.call(app.querySelectorAll("form[data-screen]"));
+    this.slot = app.querySelector(".triage-result-slot");
+    this.nav = app.querySelector(".triage-nav");
+    this.status = app.querySelector("#triage-status");
+    var self = this;
+    this.forms.forEach(function (form, i) {
+      var next = form.querySelector("button.triage-next"), none = form.querySelector("button.triage-none");
+      var boxes = Array.prototype.slice.call(form.querySelectorAll("input[data-finding]"));
+      var sync = function () {
+        // "None of these" cannot drop a ticked sign: it is off while any sign is ticked.
+        none.disabled = boxes.some(function (b) { return b.checked; });
+      };
+      boxes.forEach(function (b) { b.disabled = false; b.addEventListener("change", sync); });
+      next.disabled = false;
+      none.disabled = false;
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        self.answer(i, boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+      });
+      none.addEventListener("click", function () {
+        if (!none.disabled) self.answer(i, []);
+      });
+      form.bsgSync = sync;
+    });
   }
 
-  Stepper.prototype.go = function (answers, options) {
-    var state = follow(this.tree, answers);
-    this.answers = state.path.map(function (p) { return p.answer; });
-    writeAnswers(this.answers, options && options.push);
+  Stepper.prototype.answer = function (index, ticked) {
+    this.go(this.ticks.slice(0, index).concat([ticked]), { push: true, focus: true });
+  };
+
+  Stepper.prototype.go = function (ticks, options) {
+    var state = run(this.rules, ticks);
+    this.ticks = ticks.slice(0, state.screens);
+    writeTicks(this.rules, this.ticks, options && options.push);
     this.render(state, options && options.focus);
   };
 
-  Stepper.prototype.answer = function (value) {
-    this.go(this.answers.concat([value]), { push: true, focus: true });
-  };
+  Stepper.prototype.name = function (fid) { return this.rules.names[fid] || fid; };
 
-  Stepper.prototype.question = function (state) {
-    var self = this, node = this.tree.nodes[state.node];
-    var number = state.path.length + 1;
-    var fieldset = el("fieldset", { "data-node-id": state.node, "class": "triage-question" });
-    var legend = el("legend", {});
-    legend.appendChild(el("span", { "class": "triage-progress" }, "Question " + number + " of about " + (number - 1 + node.ahead)));
-    var text = el("span", { tabindex: "-1", "class": "triage-legend-text" }, node.question);
-    legend.appendChild(text);
-    fieldset.appendChild(legend);
-    if (node.help) fieldset.appendChild(el("p", { "class": "triage-help" }, node.help));
-    if (node.findings.length > 1) {
-      fieldset.appendChild(el("p", { "class": "triage-counts" }, "Answer Yes if any of these apply:"));
-      var findings = el("ul", { "class": "triage-finding-list" });
-      node.findings.forEach(function (f) {
-        var li = el("li", {});
-        li.appendChild(el("a", { href: safeHref(f.url), target: "_blank", rel: "noopener" }, f.name));
-        findings.appendChild(li);
-      });
-      fieldset.appendChild(findings);
-    }
-    var row = el("div", { "class": "triage-buttons" });
-    row.appendChild(button("Yes", "triage-yes", function () { self.answer("y"); }));
-    row.appendChild(button("No", "triage-no", function () { self.answer("n"); }));
-    fieldset.appendChild(row);
-    return { element: fieldset, focus: text, status: "Question " + number + ": " + node.question };
-  };
-
-  /* The result is the outcome's care card, drawn at build time under "All the
-   * questions at once" (macros/pages/triage_page.py, outcome_card): show a
-   * copy, its headings one level up (here it sits under the page's h1), with
-   * this reader's answers before its closing note and the address after it. */
+  /* The result is the outcome's care card from the paper checklist: a copy,
+   * its headings one level up (here it sits under the page's h1), with why,
+   * the reader's notes and every sign asked with the answer. */
   Stepper.prototype.result = function (state) {
-    var card = document.getElementById("outcome-" + state.node).cloneNode(true);
+    var self = this, rules = this.rules, result = state.result;
+    var card = document.getElementById("outcome-" + result.outcome).cloneNode(true);
     card.removeAttribute("id");
     card.classList.add("triage-result");
     card.setAttribute("aria-labelledby", "triage-result-title");
@@ -145,16 +195,33 @@
     var heading = card.querySelector("h2");
     heading.id = "triage-result-title";
     heading.setAttribute("tabindex", "-1");
+    var because = el("p", { "class": "triage-because" });
+    because.appendChild(el("strong", {}, "Because you said: "));
+    because.appendChild(document.createTextNode(result.because.length
+      ? result.because.map(function (f) { return self.name(f); }).join("; ") + "."
+      : "none of the warning signs."));
+    heading.parentNode.insertBefore(because, heading.nextSibling);
+    var told = [].concat.apply([], this.ticks);
+    var call = card.querySelector(".triage-call");
+    rules.notes.forEach(function (note) {
+      if (told.indexOf(note.when) !== -1 && note.unless.indexOf(result.outcome) === -1) {
+        call.parentNode.insertBefore(el("p", { "class": "triage-reader-note" }, note.text), call.nextSibling);
+      }
+    });
     var note = card.querySelector(".triage-note");
     card.insertBefore(el("h3", {}, "Your answers"), note);
-    var summary = el("ol", { "class": "triage-summary" });
-    state.path.forEach(function (step) {
-      var li = el("li", {}, this.tree.nodes[step.id].question + " ");
-      li.appendChild(el("strong", {}, step.answer === "y" ? "Yes" : "No"));
+    var summary = el("ul", { "class": "triage-summary" });
+    this.ticks.forEach(function (ticked, i) {
+      var screen = rules.screens[i];
+      var li = el("li", {});
+      li.appendChild(el("strong", {}, rules.labels[screen.id] + ": "));
+      li.appendChild(document.createTextNode(screen.findings.map(function (f) {
+        return self.name(f) + ": " + (ticked.indexOf(f) !== -1 ? "Yes" : "No");
+      }).join("; ") + "."));
       summary.appendChild(li);
-    }, this);
+    });
     card.insertBefore(summary, note);
-    var address = (this.tree.pageUrl || window.location.href.split("#")[0]) + PREFIX + this.answers.join("");
+    var address = (rules.pageUrl || window.location.href.split("#")[0]) + PREFIX + encode(rules, this.ticks);
     var printed = el("p", { "class": "triage-printed" }, "Back Spasm Guide, checked on " + today() + ". To see this result again: ");
     printed.appendChild(el("a", { href: address }, address));
     card.appendChild(printed);
@@ -162,47 +229,34 @@
     return { element: card, focus: heading, status: "Result: " + tier + ". " + heading.textContent + "." };
   };
 
-  /* The first question is already in the page (drawn at build time): keep
-   * those elements and only wire the buttons, so nothing is repainted (the
-   * largest paint stays the first one) and nothing moves. */
-  Stepper.prototype.hydrate = function () {
-    var self = this, app = this.app;
-    var fieldset = app.querySelector("fieldset[data-node-id]");
-    if (!fieldset || fieldset.getAttribute("data-node-id") !== this.tree.start) return false;
-    var yes = fieldset.querySelector("button.triage-yes"), no = fieldset.querySelector("button.triage-no");
-    if (!yes || !no) return false;
-    yes.disabled = false;
-    no.disabled = false;
-    yes.addEventListener("click", function () { self.answer("y"); });
-    no.addEventListener("click", function () { self.answer("n"); });
-    this.answers = [];
-    app.appendChild(el("div", { "class": "triage-buttons triage-nav" }));
-    app.appendChild(el("p", { "class": "visually-hidden", role: "status", "aria-live": "polite", id: "triage-status" },
-      "Question 1: " + this.tree.nodes[this.tree.start].question));
-    app.setAttribute("data-ready", "true");
-    return true;
-  };
-
   Stepper.prototype.render = function (state, moveFocus) {
-    var self = this, app = this.app, node = this.tree.nodes[state.node];
-    var view = node.tier ? this.result(state) : this.question(state);
-    while (app.firstChild) app.removeChild(app.firstChild);
-    app.appendChild(view.element);
-    var nav = el("div", { "class": "triage-buttons triage-nav" });
-    if (state.path.length) {
-      nav.appendChild(button("Back", "triage-back", function () { self.go(self.answers.slice(0, -1), { push: true, focus: true }); }));
-      nav.appendChild(button("Start again", "triage-restart", function () { self.go([], { push: true, focus: true }); }));
+    var self = this, view;
+    while (this.slot.firstChild) this.slot.removeChild(this.slot.firstChild);
+    this.forms.forEach(function (form) { form.hidden = true; });
+    if (state.done) {
+      view = this.result(state);
+      this.slot.appendChild(view.element);
+    } else {
+      var index = this.ticks.length, form = this.forms[index];
+      Array.prototype.forEach.call(form.querySelectorAll("input[data-finding]"), function (b) { b.checked = false; });
+      form.bsgSync();
+      form.hidden = false;
+      view = { focus: form.querySelector(".triage-legend-text"),
+               status: "Step " + (index + 1) + " of " + this.rules.screens.length + ": " + form.querySelector(".triage-legend-text").textContent };
     }
-    if (node.tier) nav.appendChild(button("Print summary", "triage-print", printSummary));
-    app.appendChild(nav);
-    var status = el("p", { "class": "visually-hidden", role: "status", "aria-live": "polite", id: "triage-status" }, view.status);
-    app.appendChild(status);
-    app.setAttribute("data-ready", "true");
+    while (this.nav.firstChild) this.nav.removeChild(this.nav.firstChild);
+    if (this.ticks.length) {
+      this.nav.appendChild(button("Back", "triage-back", function () { self.go(self.ticks.slice(0, -1), { push: true, focus: true }); }));
+      this.nav.appendChild(button("Start again", "triage-restart", function () { self.go([], { push: true, focus: true }); }));
+    }
+    if (state.done) this.nav.appendChild(button("Print summary", "triage-print", printSummary));
+    this.status.textContent = view.status;  // one live region; only its text changes
+    this.app.setAttribute("data-ready", "true");
     if (moveFocus) {
       view.focus.focus({ preventScroll: true });
       // Keep the question (or result) in view below the sticky header.
-      var top = app.getBoundingClientRect().top;
-      if (top < 0 || top > window.innerHeight * 0.4) app.scrollIntoView({ block: "start" });
+      var top = this.app.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight * 0.4) this.app.scrollIntoView({ block: "start" });
     }
   };
 
@@ -216,9 +270,10 @@
     window.print();
   }
 
-  /* Printing the whole page prints every question, collapsed or not. */
+  /* Printing the whole page prints the whole paper checklist, collapsed or not. */
   var reopen = [];
   window.addEventListener("beforeprint", function () {
+    if (document.body.classList.contains("triage-printing")) return;
     reopen = Array.prototype.filter.call(document.querySelectorAll("details.triage-all"), function (d) { return !d.open; });
     reopen.forEach(function (d) { d.open = true; });
   });
@@ -233,22 +288,35 @@
     var app = document.getElementById("triage-app");
     if (!app) { current = null; return; }
     if (app.getAttribute("data-ready") === "true") return;  // already running on this page
-    var tree;
-    try { tree = JSON.parse(app.getAttribute("data-tree")); } catch (e) { return; }
-    current = new Stepper(app, tree);
-    var answers = readAnswers();
-    if (!answers.length && current.hydrate()) return;
-    current.go(answers, { push: false, focus: false });
+    var rules;
+    try { rules = JSON.parse(app.getAttribute("data-rules")); } catch (e) { return; }
+    window.bsgTriage = {
+      evaluate: function (findings) { return evaluate(rules, findings); },
+      run: function (ticks) { return run(rules, ticks); }
+    };
+    current = new Stepper(app, rules);
+    var ticks = readTicks(rules);
+    // Arriving by a link, Material's instant navigation keeps the last page's
+    // scroll position: start at the top, with the first screen in view.
+    if (!window.location.hash) window.scrollTo(0, 0);
+    if (!ticks.length) {
+      current.status.textContent = "Step 1 of " + rules.screens.length + ": " + current.forms[0].querySelector(".triage-legend-text").textContent;
+      app.setAttribute("data-ready", "true");
+      return;
+    }
+    current.go(ticks, { push: false, focus: false });
   }
 
-  /* Back/Forward between answers, or a fragment edited by hand, is followed.
+  /* Back/Forward between screens, or a fragment edited by hand, is followed.
    * Other fragments (a table-of-contents link) leave the stepper alone. */
   function onLocation() {
     if (!current || !document.body.contains(current.app)) return;
     var hash = window.location.hash;
     if (hash && hash.indexOf(PREFIX) !== 0) return;
-    var answers = readAnswers();
-    if (answers.join("") !== current.answers.join("")) current.go(answers, { push: false, focus: true });
+    var ticks = readTicks(current.rules);
+    if (encode(current.rules, ticks) !== encode(current.rules, current.ticks) || ticks.length !== current.ticks.length) {
+      current.go(ticks, { push: false, focus: true });
+    }
   }
   window.addEventListener("popstate", onLocation);
   window.addEventListener("hashchange", onLocation);
