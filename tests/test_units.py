@@ -180,62 +180,99 @@ def test_one_care_card_frame_for_record_pages_and_flowchart_outcomes(dataset):
     frame = re.compile(r'<(div|section) class="(triage-outcome )?care-card care-card--([a-z-]+)" data-tier="\3"[^>]*>'
                        r'\n?<p class="care-card__tier"><strong>')
     assert frame.match(render.care_card("urgent", "Get seen today if:", [text.escape("x")], "causes/x.md"))
-    graph = dataset.triage["nodes"]
-    outcomes = [n for n, node in graph.items() if triage.is_outcome(node)]
-    steps = triage_page.steps(dataset, "flowchart.md", True)
-    for name in outcomes:
+    outcomes = dataset.triage["outcomes"]
+    paper = triage_page.checklist(dataset, "flowchart.md", True)
+    for name, node in outcomes.items():
         card = triage_page.outcome_card(dataset, name, "flowchart.md", True)
-        assert frame.match(card) and card in steps, name
-        assert f'id="outcome-{name}"' in card and f"<h3>{text.escape(graph[name]['title'])}</h3>" in card
+        assert frame.match(card) and card in paper, name
+        assert f'id="outcome-{name}"' in card and f"<h3>{text.escape(node['title'])}</h3>" in card
         assert {f"tel:{t.id}" for t in vocab.get("emergencyNumber").terms} <= set(re.findall(r'href="(tel:[^"]+)"', card))
         assert '<a href="../emergency/">All emergency signs</a>' in card and 'class="triage-note"' in card
-        assert ("<h4>Possibly related" in card) == bool(graph[name]["causes"])
+        assert ("<h4>Possibly related" in card) == bool(node["causes"])
+        assert "tap to call" not in card.lower() and "Get help faster if: Get help faster if" not in card
+        # Self-care and soon cards name the emergency signs in words (GIRFT), not "if the emergency signs appear".
+        low = vocab.tiers().rank(node["tier"]) >= vocab.tiers().rank("soon")
+        assert (text.escape(dataset.triage["safety_net"]) in card) == low, name
     # The stepper's data holds no outcome text: the page's card is the result.
-    tree = triage_page.tree_json(dataset, "flowchart.md", True)
-    assert all(tree["nodes"][name] == {"tier": graph[name]["tier"]} for name in outcomes)
-    assert "tiers" not in tree and "emergencyNumbers" not in tree
+    data = triage_page.rules_json(dataset, "flowchart.md", True)
+    assert "outcomes" not in data and set(data["single"].values()) <= set(outcomes)
 
 
-# ---- the triage walker -----------------------------------------------------------
+# ---- the flowchart's rules -----------------------------------------------------------
 
-def test_walker_follows_any_of(dataset):
-    tree = dataset.triage
-    assert tree["nodes"][triage.walk(tree, set()).outcome]["tier"] == "self-care"
-    assert tree["nodes"][triage.walk(tree, {"saddle-numbness"}).outcome]["tier"] == "emergency"
-    assert triage.walk(tree, {"saddle-numbness"}).steps == (triage.Step(tree["start"], True),)
-
-
-def test_every_path_is_enumerated_once(dataset):
-    tree = dataset.triage
-    all_paths = list(triage.paths(tree))
-    keys = {tuple((s.node, s.answer) for s in p.steps) for p in all_paths}
-    assert len(keys) == len(all_paths)
-    # Each path is what the walker gives for the findings it answers Yes to.
-    for p in all_paths:
-        yes = {tree["nodes"][s.node]["any_of"][0] for s in p.steps if s.answer}
-        assert triage.walk(tree, yes).outcome == p.outcome or any(
-            f in tree["nodes"][s.node]["any_of"] for s in p.steps if not s.answer for f in yes)
+def test_tier_is_the_highest_rule_that_fired(dataset):
+    rules = triage.compile_rules(dataset)
+    assert rules.evaluate([]) == triage.Result("self-care", "self-care", "default", ())
+    assert rules.evaluate(["saddle-numbness"]).tier == "emergency"
+    # A combination of two signs that are each urgent or less.
+    both = rules.evaluate(["flank-pain", "fever", "cannot-keep-fluids-down"])
+    assert (both.tier, both.outcome, both.rule) == ("emergency", "emergency-severe-colic", "kidney-infection-not-coping")
+    assert both.because == ("fever", "flank-pain", "cannot-keep-fluids-down")  # in the order the screens ask
+    # The outcome of the most specific rule at the top tier: a combination beats a single sign of the same tier.
+    assert rules.evaluate(["cancer-history", "night-pain"]).outcome == "urgent-cancer"
+    assert rules.evaluate(["night-pain"]).outcome == "urgent-red-flags"
 
 
-def test_denied_findings_decide_who_can_follow_a_path(dataset):
-    """The proofs' shortcut: a reader with a finding can follow a path unless a question listing it is answered No."""
-    found = triage._safe_paths(dataset)
-    assert found.ok and found.paths == tuple(triage.paths(dataset.triage))
-    graph = dataset.triage["nodes"]
-    for i, path in enumerate(found.paths):
-        for fid in dataset.findings():
-            blocked = any(fid in graph[s.node]["any_of"] and not s.answer for s in path.steps)
-            assert found.followable(i, {fid}) is not blocked, (fid, triage.describe(dataset.triage, path))
+def test_the_stepper_stops_after_the_screen_that_reaches_emergency(dataset):
+    rules = triage.compile_rules(dataset)
+    assert rules.run(["saddle-numbness", "fever"])[1] == 1
+    assert rules.run([])[1] == len(rules.screens) <= triage.MAX_SCREENS
+    assert rules.run(["fever", "flank-pain", "uncontrolled-pain"]) == (rules.evaluate(["fever", "flank-pain", "uncontrolled-pain"]), 3)
 
 
-def test_every_finding_with_urgency_is_asked(dataset):
-    asked = {f for node in dataset.triage["nodes"].values() if not triage.is_outcome(node) for f in node["any_of"]}
-    assert {f for f, r in dataset.findings().items() if r.get("urgency")} <= asked
+def test_more_never_lowers_catches_an_engine_that_stops_asking(dataset, monkeypatch):
+    """The independent check fails on a stepper that skips questions once a branch is taken (the old tree's flaw)."""
+    rules = triage.compile_rules(dataset)
+    assert list(triage.rule_triage_more_never_lowers(dataset)) == []
+    real = triage.Rules.run
+
+    def fever_branch(self, findings):  # a "fever branch" that never asks about vomiting
+        findings = set(findings)
+        if "fever" in findings:
+            findings.discard("cannot-keep-fluids-down")
+        return real(self, findings)
+
+    monkeypatch.setattr(triage.Rules, "run", fever_branch)
+    problems = [str(p) for p in triage.rule_triage_more_never_lowers(dataset)]
+    assert len(problems) == 1 and "saying more must never lower the tier" in problems[0], problems
+    assert rules.evaluate(["fever"]).tier == "urgent"
+
+
+def test_every_finding_with_urgency_or_in_a_rule_is_asked_once(dataset):
+    rules = triage.compile_rules(dataset)
+    asked = rules.asked
+    assert len(asked) == len(set(asked))
+    in_rules = {f for c in rules.combinations for line in c.lines for f in line}
+    assert set(rules.urgency) | in_rules <= set(asked)
 
 
 def test_every_tier_is_an_outcome(dataset):
-    reached = {node["tier"] for node in dataset.triage["nodes"].values() if triage.is_outcome(node)}
+    reached = {node["tier"] for node in dataset.triage["outcomes"].values()}
     assert reached == set(vocab.tiers().ids)
+
+
+def test_triage_command(capsys):
+    """python -m macros.triage: text, --json, one reader per line from stdin, unknown ids named with a suggestion."""
+    import io
+    import json
+
+    assert triage.main(["--json", "sudden-severe-pain", "smoking"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"tier": "emergency", "outcome": "emergency-aneurysm",
+                                                   "rule": "sudden-pain-aneurysm-risk", "because": ["sudden-severe-pain", "smoking"]}
+    assert triage.main(["worsening-pain"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == ["tier: soon", "outcome: soon-check"]
+    assert triage.main(["fevr"]) == 2
+    assert capsys.readouterr().err.strip() == "unknown finding 'fevr'; did you mean 'fever'?"
+    import sys
+    old = sys.stdin
+    sys.stdin = io.StringIO("fever flank-pain\n\nsaddle-numbness\n")
+    try:
+        assert triage.main([]) == 0
+    finally:
+        sys.stdin = old
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["tier"], r["outcome"]) for r in lines] == [("urgent", "urgent-kidney-infection"), ("self-care", "self-care"),
+                                                         ("emergency", "emergency-cauda-equina")]
 
 
 def test_matrix_pages_turn_sparse_at_scale(dataset, monkeypatch):

@@ -90,7 +90,7 @@ def data_copy(tmp_path) -> Path:
 
 
 SUMMARY = re.compile(r"data OK: \d+ causes, \d+ symptoms, \d+ risk factors, \d+ treatments, \d+ anatomy, "
-                     r"\d+ sources, \d+ glossary terms, \d+ triage nodes\n")
+                     r"\d+ sources, \d+ glossary terms, \d+ flowchart screens, \d+ outcomes\n")
 
 
 def test_real_data_is_clean(capsys):

@@ -150,6 +150,11 @@ def _compile(ds: Dataset) -> Rules | None:
     if default not in outcomes:
         return None
     findings = ds.findings()
+    if any(r.loaded.problems for r in findings.values()):
+        return None  # a finding that could not be read has no urgency yet: proofs now would only add noise
+    named = [f for s in screens for f in s["findings"]] + [f for c in compiled for line in c.lines for f in line]
+    if not set(named) <= set(findings):
+        return None  # rule_references names the unknown id; proofs on a half-known flowchart would only add noise
     urgency = {fid: r.get("urgency") for fid, r in findings.items() if r.get("urgency") in tiers}
     single = {}
     for oid, o in outcomes.items():
@@ -276,7 +281,7 @@ def rule_triage_no_reassurance(ds: Dataset):
             text = str(o.get(key) or "").lower()
             words = next((w for w in REASSURING if w in " ".join(text.split())), None)
             if words:
-                yield problem(rec, ("outcomes", oid, key), f"says '{words}' on a {o['tier']} outcome; never reassure "
+                yield problem(rec, ("outcomes", oid, key), f"says '{words}' on an {o['tier']} outcome; never reassure "
                                                            "a reader with a warning sign: say what to do and how fast")
 
 
