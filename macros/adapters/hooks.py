@@ -24,9 +24,10 @@ from macros import pages
 from macros.adapters import main, mdext, site
 from macros.data import validate, yamlload
 from macros.data.kinds import KINDS
-from macros.pages import api, compare, render, seo, text
+from macros.pages import api, render, seo, text
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
+GLOSSARY_EXT = "macros.pages.glossary_md"
 
 
 class GeneratedPage(File):
@@ -67,14 +68,13 @@ class _DirtyNotice(logging.Filter):
 def on_config(config):
     data_dir = Path(config["config_file_path"]).resolve().parent / "data"
     try:
-        ds = site.load(data_dir)
+        site.load(data_dir)
     except validate.DataError as exc:
         raise PluginError(f"the data in {data_dir} has problems:\n{exc}") from None
-    # Glossary terms become <abbr> with their meaning (Material shows it as a
-    # tooltip). Given to the abbr extension as a dictionary: no glossary text is
-    # ever parsed as Markdown.
-    if "abbr" in config.markdown_extensions:
-        config.mdx_configs["abbr"] = {**config.mdx_configs.get("abbr", {}), "glossary": compare.abbreviations(ds)}
+    # Glossary tooltips (macros/pages/glossary_md.py, listed in mkdocs.yml) read the glossary beside this
+    # mkdocs.yml, whichever folder the build runs in.
+    if GLOSSARY_EXT in config.markdown_extensions:
+        config.mdx_configs[GLOSSARY_EXT] = {**config.mdx_configs.get(GLOSSARY_EXT, {}), "glossary_file": str(data_dir / "glossary.yaml")}
     # Table cells carry their column header as data-label: phones show record tables as stacked cards.
     config.markdown_extensions.append(mdext.CellLabelsExtension())
     # Material's offline plugin adds its iframe-worker shim from a CDN (so search
@@ -115,11 +115,12 @@ def on_files(files, config):
         files.append(file)
     if site.dirty:
         # A hand-written page that calls macros is rebuilt when what its macros produce changed
-        # (or cannot be told: template code that is not plain calls with literal arguments).
+        # (or cannot be told: template code that is not plain calls with literal arguments); after a
+        # glossary edit every hand-written page is, since its tooltips may have changed.
         outputs = {f.src_uri: _macro_output(ds, f, config) for f in files.documentation_pages()
                    if not f.generated_by and "{{" in f.content_string}
-        for file in [f for f in files.documentation_pages() if f.src_uri in outputs]:
-            if outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
+        for file in [f for f in files.documentation_pages() if not f.generated_by and (rebuild_all or f.src_uri in outputs)]:
+            if rebuild_all or outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
                 files.remove(file)
                 files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
         site.previous_macro_outputs = outputs

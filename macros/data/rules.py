@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
+from . import glossary as glossaries
 from . import limits, schemas
 from . import review as reviews
 from .model import FINDING_KINDS, KINDS, Dataset, Record
@@ -267,6 +268,34 @@ def rule_no_repeats(ds: Dataset) -> Iterator[Problem]:
                     seen.setdefault(low, i)
 
 
+def rule_glossary_terms(ds: Dataset) -> Iterator[Problem]:
+    """A glossary term or form becomes a tooltip on its first mention on every page: never a common English
+    word (limits.COMMON_WORDS) nor a word Python-Markdown uses inside pages while it builds them."""
+    rec = ds.singles.get("glossary")
+    if rec is None:
+        return
+    for i, entry in enumerate(rec.get("terms") or []):
+        if not isinstance(entry, dict):
+            continue
+        forms = [(("terms", i, "term"), entry.get("term"))]
+        if isinstance(entry.get("forms"), list):
+            forms += [(("terms", i, "forms", j), form) for j, form in enumerate(entry["forms"])]
+        for path, form in forms:
+            found = glossaries.form_problem(form, chars=False) if isinstance(form, str) else None
+            if found:
+                yield problem(rec, path, found)
+
+
+def rule_invisible_characters(ds: Dataset) -> Iterator[Problem]:
+    """No invisible character (soft hyphen, zero-width space or joiner, word joiner, byte order mark, Hangul
+    filler: limits.INVISIBLE_IN_LINE) in any text value: names that look the same must be the same."""
+    for rec in ds.all_records():
+        for path, text in _strings(rec.data):
+            found = limits.invisible_problem(text)
+            if found:
+                yield problem(rec, path, found)
+
+
 def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
     """Every cause has at least one treatment verdict, so its page can say what helps."""
     for rec in ds.kind("causes").values():
@@ -325,6 +354,8 @@ def all_rules():
         rule_ambiguous_values,
         rule_real_dates,
         rule_no_repeats,
+        rule_glossary_terms,
+        rule_invisible_characters,
         rule_causes_treated,
         rule_headline_grade,
         rule_review,
