@@ -620,3 +620,63 @@ def test_glossary_forms_are_refused_or_harmless(tmp_path, capsys):
             problems = [str(p) for p in validate.check(model.load(data))]
             assert problems, f"{value!r} accepted as a glossary {field}"
             assert all(p.startswith("data/glossary.yaml:") and "terms[1]" in p for p in problems), problems
+
+
+# ---- template code in hand-written pages (issue 21) -------------------------------------------
+
+def test_only_plain_macro_calls_are_allowed():
+    from macros.adapters.main import MACRO_NAMES
+    from macros.pages import handwritten
+
+    page = ('---\ntitle: "{{ 7*7 }}"\n---\n'
+            '{{ tier_legend() }} and {{ care_card_top("emergency") }} and {{ emergency_signs(brief=True) }}\n'
+            "{{ 7*7 }}\n{% for x in range(3) %}x{% endfor %}\n{# note #}\n"
+            "{{ tier_legend().__class__ }}\n{{ tier_legend()|safe }}\n{{ care_card_top(config.site_name) }}\n"
+            "{{ lipsum() }}\n{{ tier_legnd() }}\n{{ care_card_top(*x) }}\n{{tier_legend()}}\n")
+    calls, problems = handwritten.parse(page, MACRO_NAMES)
+    assert [(c.line, c.name, c.args, c.kwargs) for c in calls] == [
+        (4, "tier_legend", (), ()), (4, "care_card_top", ("emergency",), ()), (4, "emergency_signs", (), (("brief", True),)),
+        (14, "tier_legend", (), ())]
+    lines = {line: message for line, message in problems}
+    assert [line for line, _ in problems] == [2, 5, 6, 6, 7, 8, 9, 10, 11, 12, 13]  # the title is rendered too
+    assert lines[5] == ("'{{ 7*7 }}' is not a plain macro call; only a call of a known macro with literal arguments, "
+                        "such as {{ tier_legend() }}, is allowed (no expressions, attributes or filters)")
+    assert lines[7] == ("'{#': template statements and comments are not allowed in a page; only a plain macro call such as "
+                        "{{ tier_legend() }} (write the braces another way, or remove them)")
+    assert lines[10] == ("the arguments of care_card_top() must be literal values (text in quotes, numbers, True or False), "
+                         "such as {{ care_card_top(\"emergency\") }}")
+    assert lines[11] == "'lipsum' is not a macro; see macros/adapters/main.py for the macros"
+    assert lines[12] == "'tier_legnd' is not a macro; did you mean 'tier_legend'?"
+    assert handwritten.opted_in({"render_macros": True}) and not handwritten.opted_in({"render_macros": False})
+    assert not handwritten.opted_in({}) and not handwritten.opted_in(None)
+
+
+def _project_with_pages(root: Path, pages: dict[str, str]) -> Path:
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("docs", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("overrides", "macros"):
+        (root / name).symlink_to(ROOT / name, target_is_directory=True)
+    for path, content in pages.items():
+        (root / "docs" / path).write_text(content, encoding="utf-8")
+    return root
+
+
+def test_template_code_in_a_page_runs_only_where_opted_in_and_then_only_as_plain_calls(tmp_path):
+    """docs/offline.md once ran a shell command from a {{ ... }} in a prose edit. A page that does not opt in keeps
+    its braces as text; a page that opts in (render_macros: true) with anything but plain calls fails the build."""
+    attack = "{{ self.__init__.__globals__ }} {{ 7*7 }} {% if true %}shown{% endif %}"
+    offline = (ROOT / "docs" / "offline.md").read_text(encoding="utf-8")
+    inert = build(_project_with_pages(tmp_path / "inert", {"offline.md": offline + "\n\nBraces: " + attack + "\n"}))
+    assert inert.returncode == 0, inert.stderr[-3000:]
+    html = (tmp_path / "inert" / "site" / "offline" / "index.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in html and "{% if true %}shown{% endif %}" in html and "49" not in html.split("Braces:")[1][:200]
+
+    opted = "---\nrender_macros: true\n---\n" + offline
+    failed = build(_project_with_pages(tmp_path / "opted", {"offline.md": opted + "\n\nBraces: " + attack + "\n"}))
+    assert failed.returncode != 0
+    line = opted.count("\n") + 3
+    assert f"docs/offline.md:{line}: template code: '{{{{ self.__init__.__globals__ }}}}' is not a plain macro call" in failed.stderr
+    assert f"docs/offline.md:{line}: template code: '{{%': template statements and comments are not allowed" in failed.stderr
+    assert "Traceback" not in failed.stderr
