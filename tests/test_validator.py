@@ -481,3 +481,18 @@ def test_github_annotation_is_one_per_problem_with_the_quoted_line_escaped(tmp_p
     fever = next(a for a in annotations if "test-fever.yaml" in a)
     assert fever.startswith("::error file=data/symptoms/test-fever.yaml,line=2,title=(yaml)::(yaml): the text after 'name:'")
     assert fever.endswith("%0A    2 | name: NHS: a fever%0A      |          ^")
+
+
+# ---- first contact (issue 21) ------------------------------------------------------------------
+
+def test_a_misnamed_file_gets_one_message_naming_the_new_name(data_copy, capsys):
+    """A cause saved as "Test Spine Infection.yaml": one message, the name to give it; no "change the id",
+    no "did you mean" from the records that link to it."""
+    (data_copy / "causes" / "test-spine-infection.yaml").rename(data_copy / "causes" / "Test Spine Infection.yaml")
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        "data/causes/Test Spine Infection.yaml:2: (file): the file name must be lowercase words joined by hyphens; "
+        "rename it to test-spine-infection.yaml",
+        "1 problem(s) in 1 file(s); fix each line above (file:line: field: what to do)",
+    ]

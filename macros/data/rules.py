@@ -44,13 +44,19 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def rule_file_names(ds: Dataset) -> Iterator[Problem]:
-    """Record files are data/<kind>/<id>.yaml, and id equals the file name."""
+    """Record files are data/<kind>/<id>.yaml, and id equals the file name. A misnamed file gets one message,
+    the name to give it; two files whose names differ only by case, spacing or ending are refused (one would
+    be silently ignored)."""
+    for path, kept in ds.clashes:
+        yield Problem(path.as_posix(), 1, "(file)", f"has the same name as {kept.name} but for upper/lower case, spaces "
+                                                    f"or the ending, so only one of them can be read; keep one file (delete or merge {path.name})")
     for kind in KINDS:
         for rec in ds.kind(kind).values():
-            if rec.path.suffix != ".yaml":
-                yield problem(rec, (), f"record files must end in .yaml; rename it to {rec.path.stem}.yaml")
-            elif not SLUG.match(rec.path.stem):
-                yield problem(rec, (), "the file name must be lowercase words joined by hyphens, e.g. kidney-stones.yaml")
+            if rec.path.suffix != ".yaml" or not SLUG.match(rec.path.stem):
+                what = ("record files must end in .yaml" if SLUG.match(rec.path.stem)
+                        else "the file name must be lowercase words joined by hyphens")
+                yield problem(rec, (), f"{what}; rename it to {rec.id}.yaml")
+                continue
             rid = rec.data.get("id")
             if isinstance(rid, str) and rid != rec.path.stem:
                 yield problem(rec, ("id",), f"'{rid}' must match the file name '{rec.path.stem}'; change the id or rename the file")
