@@ -302,6 +302,28 @@ def rule_invisible_characters(ds: Dataset) -> Iterator[Problem]:
                 yield problem(rec, path, found)
 
 
+# Words in an urgency_note that say the opposite of its tier: a call for an ambulance on a finding below
+# emergency, or reassurance on an emergency one (an edit that changed the tier and left the note behind).
+_CALLS_999 = re.compile(r"\b(?:call|phone|ring|dial)\s+(?:999|911|112|000|an ambulance|for an ambulance)\b", re.IGNORECASE)
+_REASSURES = re.compile(r"\b(?:no need|rarely serious|not serious|not urgent|not an emergency|can wait|harmless|"
+                        r"nothing to worry|no cause for concern)\b", re.IGNORECASE)
+
+
+def rule_urgency_note_agrees(ds: Dataset) -> Iterator[Problem]:
+    """A finding's urgency_note does not contradict its urgency (checked by words, so keep to the plain phrases)."""
+    for kind in ("symptoms", "risk-factors"):
+        for rec in ds.kind(kind).values():
+            tier, note = rec.get("urgency"), rec.get("urgency_note")
+            if not isinstance(tier, str) or not isinstance(note, str):
+                continue
+            if tier != "emergency" and (found := _CALLS_999.search(note)):
+                yield problem(rec, ("urgency_note",), f"says '{found.group()}' but urgency is '{tier}'; make the note say "
+                                                      f"how fast to get help for '{tier}', or raise the urgency to emergency")
+            elif tier == "emergency" and (found := _REASSURES.search(note)):
+                yield problem(rec, ("urgency_note",), f"says '{found.group()}' but urgency is 'emergency'; rewrite the note "
+                                                      "to say why this needs emergency help now, or change the urgency")
+
+
 def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
     """Every cause has at least one treatment verdict, so its page can say what helps."""
     for rec in ds.kind("causes").values():
@@ -362,6 +384,7 @@ def all_rules():
         rule_no_repeats,
         rule_glossary_terms,
         rule_invisible_characters,
+        rule_urgency_note_agrees,
         rule_causes_treated,
         rule_headline_grade,
         rule_review,
