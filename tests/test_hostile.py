@@ -91,7 +91,12 @@ CORPUS = [
     "zero\u200bwidth\u200d\ufeffjoin",
     "isolate \u2066x\u2069 and \u2028 separator",
     "\ufffe\uffff non-characters",
+    # Glossary words (issue 21): Python-Markdown's placeholder words, and a common word marked everywhere.
+    "wzxhzdk klzzwxh",
+    "call",
 ]
+# Also tried as a glossary term and form on their own (test_glossary_forms_are_refused_or_harmless).
+GLOSSARY_CORPUS = ["wzxhzdk", "klzzwxh", "Wzxhzdk", "call", "The", "now", "pain", "go"]
 # Strings that reach <head>: a quote, an angle bracket and an ampersand.
 HEAD_CORPUS = "Head \" < & > ' test"
 
@@ -235,7 +240,8 @@ def _text_paths(node: dict, base: str, data, path: tuple):
 
 
 def text_fields(records: dict) -> list[tuple[str, str, tuple]]:
-    """(kind, id, path) for every text-bearing field of every record, the glossary's first term, and the triage tree."""
+    """(kind, id, path) for every text-bearing field of every record, the glossary's first entry (and a term and a
+    form), and the triage tree."""
     fields = []
     for kind in model.KINDS:
         for rid, data in records[kind].items():
@@ -244,6 +250,8 @@ def text_fields(records: dict) -> list[tuple[str, str, tuple]]:
     glossary = records["_single"]["glossary"]
     fields += [("glossary", "glossary", p) for p in _text_paths(schemas.schema("glossary"), "glossary.schema.json", glossary, ())
                if p[:2] == ("terms", 0)]
+    # The glossary's words too (patterned, so _text_paths leaves them out): a term and, in another entry, a form.
+    fields += [("glossary", "glossary", ("terms", 0, "term")), ("glossary", "glossary", ("terms", 1, "forms", 0))]
     fields += triage_text_fields(records["_single"]["triage"])
     return fields
 
@@ -537,3 +545,138 @@ def test_front_matter_that_does_not_read_back_stops_the_build(monkeypatch):
     monkeypatch.setattr(text, "read_front_matter", lambda page: {})
     with pytest.raises(text.FrontMatterError):
         text.front_matter({"title": "x"})
+
+
+# ---- glossary tooltips (issue 21) ------------------------------------------------------------
+
+def _tooltip_html(tmp_path, terms: list[dict], source: str) -> str:
+    import markdown
+
+    from macros.pages import glossary_md
+
+    path = tmp_path / "glossary.yaml"
+    path.write_text(yaml.safe_dump({"terms": terms}), encoding="utf-8")
+    ext = glossary_md.makeExtension(glossary_file=str(path))
+    return markdown.markdown(source, extensions=["tables", "md_in_html", "attr_list", "admonition", ext])
+
+
+PLACEHOLDER_PAGE = (
+    "It's a test &amp; more: colic.\n\n"
+    '<div class="bsg-tree" data-tree="{&quot;a&quot;: 1}" markdown="0">wzxhzdk klzzwxh colic</div>\n\n'
+    "| Head | It's |\n| --- | --- |\n| wzxhzdk:0 | klzzwxh &lt; colic |\n"
+)
+
+
+@pytest.mark.parametrize("word", ["wzxhzdk", "klzzwxh", "zhzdk", "x"])
+def test_a_placeholder_term_cannot_split_the_stash_even_unchecked(tmp_path, monkeypatch, word):
+    """The validator refuses placeholder words; the extension alone must still never split a stash placeholder
+    (raw HTML, character references): the form check is switched off here to prove it."""
+    from macros.data import glossary
+
+    monkeypatch.setattr(glossary, "form_problem", lambda form, chars=True: None)
+    html = _tooltip_html(tmp_path, [{"term": word, "meaning": "Broken on purpose."}, {"term": "colic", "meaning": "Pain."}],
+                         PLACEHOLDER_PAGE)
+    assert "\x02" not in html and "\x03" not in html
+    assert 'data-tree="{&quot;a&quot;: 1}"' in html, html
+    assert "It&#39;s" in html or "It's" in html
+    assert "&amp; more" in html and "&lt; colic" in html
+    assert html.count('<abbr title="Pain.">colic</abbr>') == 1, html
+
+
+def test_the_extension_skips_terms_the_validator_refuses(tmp_path):
+    """Run without the validator (another engine, no hook), common words and placeholder words never become tooltips."""
+    terms = [{"term": "wzxhzdk", "meaning": "Placeholder."}, {"term": "sciatica", "meaning": "Leg pain.", "forms": ["call", "the"]}]
+    html = _tooltip_html(tmp_path, terms, "Call now: the sciatica is the call.\n\n<div>wzxhzdk</div>")
+    assert html.count("<abbr") == 1 and '<abbr title="Leg pain.">sciatica</abbr>' in html, html
+
+
+def test_tooltips_mark_the_first_mention_in_text_only(tmp_path):
+    terms = [{"term": "NSAID", "meaning": "Anti-inflammatory \"medicine\" <b>.", "forms": ["NSAIDs"]},
+             {"term": "sciatica", "meaning": "Leg pain."}]
+    source = ("# NSAIDs and sciatica\n\n"
+              "`NSAIDs` in code, [NSAIDs](x.md) in a link, <abbr title=\"own\">NSAID</abbr> already marked.\n\n"
+              "Take NSAIDs with food; an NSAID again. Sciatica here, sciatica there.\n\n"
+              "!!! note \"sciatica\"\n    More sciatica.\n")
+    html = _tooltip_html(tmp_path, terms, source)
+    assert html.count("<abbr") == 3, html  # the page's own, then one per entry
+    assert '<abbr title="Anti-inflammatory &quot;medicine&quot; &lt;b&gt;.">NSAIDs</abbr> with food; an NSAID again' in html
+    assert '<abbr title="Leg pain.">Sciatica</abbr> here, sciatica there' in html
+    assert "<h1" in html and "<abbr" not in html.split("</h1>")[0]
+    assert "<code>NSAIDs</code>" in html and ">NSAIDs</a>" in html
+
+
+def test_glossary_forms_are_refused_or_harmless(tmp_path, capsys):
+    """Every hostile string, and the placeholder and common words, as a glossary term and as a form: refused by name."""
+    from tests.test_validator import copy_dataset
+
+    data = copy_dataset(tmp_path / "data")
+    glossary_file = data / "glossary.yaml"
+    original = glossary_file.read_text(encoding="utf-8")
+    for value in [*CORPUS, *GLOSSARY_CORPUS]:
+        for field in ("term", "forms"):
+            entry = {"term": "test word", "meaning": "Hostile.", field: value if field == "term" else [value]}
+            dumped = yaml.safe_dump([entry], allow_unicode=False, width=1000)
+            glossary_file.write_text(original + "".join("  " + line for line in dumped.splitlines(keepends=True)), encoding="utf-8")
+            problems = [str(p) for p in validate.check(model.load(data))]
+            assert problems, f"{value!r} accepted as a glossary {field}"
+            assert all(p.startswith("data/glossary.yaml:") and "terms[1]" in p for p in problems), problems
+
+
+# ---- template code in hand-written pages (issue 21) -------------------------------------------
+
+def test_only_plain_macro_calls_are_allowed():
+    from macros.adapters.main import MACRO_NAMES
+    from macros.pages import handwritten
+
+    page = ('---\ntitle: "{{ 7*7 }}"\n---\n'
+            '{{ tier_legend() }} and {{ care_card_top("emergency") }} and {{ emergency_signs(brief=True) }}\n'
+            "{{ 7*7 }}\n{% for x in range(3) %}x{% endfor %}\n{# note #}\n"
+            "{{ tier_legend().__class__ }}\n{{ tier_legend()|safe }}\n{{ care_card_top(config.site_name) }}\n"
+            "{{ lipsum() }}\n{{ tier_legnd() }}\n{{ care_card_top(*x) }}\n{{tier_legend()}}\n")
+    calls, problems = handwritten.parse(page, MACRO_NAMES)
+    assert [(c.line, c.name, c.args, c.kwargs) for c in calls] == [
+        (4, "tier_legend", (), ()), (4, "care_card_top", ("emergency",), ()), (4, "emergency_signs", (), (("brief", True),)),
+        (14, "tier_legend", (), ())]
+    lines = {line: message for line, message in problems}
+    assert [line for line, _ in problems] == [2, 5, 6, 6, 7, 8, 9, 10, 11, 12, 13]  # the title is rendered too
+    assert lines[5] == ("'{{ 7*7 }}' is not a plain macro call; only a call of a known macro with literal arguments, "
+                        "such as {{ tier_legend() }}, is allowed (no expressions, attributes or filters)")
+    assert lines[7] == ("'{#': template statements and comments are not allowed in a page; only a plain macro call such as "
+                        "{{ tier_legend() }} (write the braces another way, or remove them)")
+    assert lines[10] == ("the arguments of care_card_top() must be literal values (text in quotes, numbers, True or False), "
+                         "such as {{ care_card_top(\"emergency\") }}")
+    assert lines[11] == "'lipsum' is not a macro; see macros/adapters/main.py for the macros"
+    assert lines[12] == "'tier_legnd' is not a macro; did you mean 'tier_legend'?"
+    assert handwritten.opted_in({"render_macros": True}) and not handwritten.opted_in({"render_macros": False})
+    assert not handwritten.opted_in({}) and not handwritten.opted_in(None)
+
+
+def _project_with_pages(root: Path, pages: dict[str, str]) -> Path:
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("docs", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("overrides", "macros"):
+        (root / name).symlink_to(ROOT / name, target_is_directory=True)
+    for path, content in pages.items():
+        (root / "docs" / path).write_text(content, encoding="utf-8")
+    return root
+
+
+def test_template_code_in_a_page_runs_only_where_opted_in_and_then_only_as_plain_calls(tmp_path):
+    """docs/offline.md once ran a shell command from a {{ ... }} in a prose edit. A page that does not opt in keeps
+    its braces as text; a page that opts in (render_macros: true) with anything but plain calls fails the build."""
+    attack = "{{ self.__init__.__globals__ }} {{ 7*7 }} {% if true %}shown{% endif %}"
+    offline = (ROOT / "docs" / "offline.md").read_text(encoding="utf-8")
+    inert = build(_project_with_pages(tmp_path / "inert", {"offline.md": offline + "\n\nBraces: " + attack + "\n"}))
+    assert inert.returncode == 0, inert.stderr[-3000:]
+    html = (tmp_path / "inert" / "site" / "offline" / "index.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in html and "{% if true %}shown{% endif %}" in html and "49" not in html.split("Braces:")[1][:200]
+
+    opted = "---\nrender_macros: true\n---\n" + offline
+    failed = build(_project_with_pages(tmp_path / "opted", {"offline.md": opted + "\n\nBraces: " + attack + "\n"}))
+    assert failed.returncode != 0
+    line = opted.count("\n") + 3
+    assert f"docs/offline.md:{line}: template code: '{{{{ self.__init__.__globals__ }}}}' is not a plain macro call" in failed.stderr
+    assert f"docs/offline.md:{line}: template code: '{{%': template statements and comments are not allowed" in failed.stderr
+    assert "Traceback" not in failed.stderr

@@ -52,6 +52,13 @@ SCRIPT = textwrap.dedent('''
     edit(project / "data" / "symptoms" / "balance-problems.yaml", "urgency_note", "Quokka-edit-marker.")
     rebuild()
     seen["macro_page"] = "Quokka-edit-marker" in read("emergency/index.html")
+    # 3. A glossary meaning: every page's tooltips may change, a hand-written page without macros included.
+    glossary = project / "data" / "glossary.yaml"
+    text = glossary.read_text(encoding="utf-8")
+    glossary.write_text(re.sub(r'(term: "spasm"\\n    meaning: ")', r"\\1Wombat-edit-marker. ", text, count=1), encoding="utf-8")
+    rebuild()
+    seen["glossary_plain_page"] = "Wombat-edit-marker" in read("open-data/index.html")
+    seen["glossary_record_page"] = "Wombat-edit-marker" in read("symptoms/back-muscle-spasm/index.html")
     print(json.dumps(seen))
 ''')
 
@@ -71,3 +78,5 @@ def test_serve_rebuilds_what_an_edit_changed_and_nothing_else(tmp_path):
     assert seen["untouched_record"], "a record page the edit did not change was rebuilt (serve rebuilds everything)"
     assert seen["untouched_macro_page"], "a hand-written page whose macros show the same was rebuilt"
     assert seen["macro_page"], "a hand-written page whose macros show the edited data was not rebuilt (a stale page)"
+    assert seen["glossary_plain_page"], "a glossary edit did not rebuild a hand-written page's tooltips"
+    assert seen["glossary_record_page"], "a glossary edit did not rebuild a record page's tooltips"

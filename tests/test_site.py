@@ -255,7 +255,30 @@ def test_links_are_well_formed(built_site):
 
 def test_glossary_terms_become_tooltips(built_site, dataset):
     html = page_of(built_site, "treatments", "nsaids").read_text(encoding="utf-8")
-    assert re.search(r'<abbr title="[^"]+">NSAIDs?</abbr>', html)
+    # The first mention of the NSAID entry (a term or any of its forms) carries the tooltip.
+    assert re.search(r'<abbr title="Non-steroidal[^"]+">(?:NSAIDs?|non-steroidal anti-inflammatory drugs?)</abbr>', html)
+
+
+def test_tooltips_mark_each_term_once_per_page_and_leave_the_markup_whole(built_site, dataset):
+    """Issue 21/22: the first mention of each glossary entry per page, never in headings or links; no page carries
+    Python-Markdown's stash markers (U+0002, U+0003) or placeholder words, and the flowchart keeps its data-tree."""
+    meaning_entry = {" ".join(t["meaning"].split()): n for n, t in enumerate(dataset.glossary)}
+    pages = html_pages(built_site)
+    total = 0
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        name = path.relative_to(built_site).as_posix()
+        assert "\x02" not in html and "\x03" not in html, f"{name}: a stash marker (U+0002/U+0003) reached the page"
+        assert "wzxhzdk" not in html and "klzzwxh" not in html, f"{name}: a Markdown placeholder word reached the page"
+        article = load(path).find("article") or load(path)
+        entries = [meaning_entry.get(a.attrs.get("title")) for a in article.find_all("abbr")]
+        repeated = {e for e in entries if e is not None and entries.count(e) > 1}
+        assert not repeated, f"{name}: a glossary term is marked more than once"
+        total += len(entries)
+        for heading in article.find_all("h1") + article.find_all("h2") + article.find_all("a"):
+            assert heading.find("abbr") is None, f"{name}: a tooltip inside <{heading.tag}>"
+    assert total > len(pages), "tooltips went missing"
+    assert 'data-tree="' in (built_site / "flowchart" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", ["index.html", "flowchart/index.html", "causes/kidney-stones/index.html"])

@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -481,3 +482,56 @@ def test_github_annotation_is_one_per_problem_with_the_quoted_line_escaped(tmp_p
     fever = next(a for a in annotations if "test-fever.yaml" in a)
     assert fever.startswith("::error file=data/symptoms/test-fever.yaml,line=2,title=(yaml)::(yaml): the text after 'name:'")
     assert fever.endswith("%0A    2 | name: NHS: a fever%0A      |          ^")
+
+
+# ---- first contact (issue 21) ------------------------------------------------------------------
+
+def test_a_misnamed_file_gets_one_message_naming_the_new_name(data_copy, capsys):
+    """A cause saved as "Test Spine Infection.yaml": one message, the name to give it; no "change the id",
+    no "did you mean" from the records that link to it."""
+    (data_copy / "causes" / "test-spine-infection.yaml").rename(data_copy / "causes" / "Test Spine Infection.yaml")
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1
+    assert out.splitlines() == [
+        "data/causes/Test Spine Infection.yaml:2: (file): the file name must be lowercase words joined by hyphens; "
+        "rename it to test-spine-infection.yaml",
+        "1 problem(s) in 1 file(s); fix each line above (file:line: field: what to do)",
+    ]
+
+
+# ---- schemas that cannot be used: bounded work (issue 21) ---------------------------------------
+
+@pytest.mark.parametrize("edit, expected", [
+    # a loop through two definitions, and through allOf: each applies schemas to the same value forever
+    ({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}},
+     "$ref: '#/$defs/b' makes a loop (vocabularies.schema.json#/$defs/a -> vocabularies.schema.json#/$defs/b -> "
+     "vocabularies.schema.json#/$defs/a) that never reaches a type to check"),
+    ({"$defs": {"c": {"allOf": [{"$ref": "#/$defs/c"}]}}}, "$ref: '#/$defs/c' makes a loop (vocabularies.schema.json#/$defs/c -> "),
+    ({"$defs": {"d": {"$ref": "other.schema.json#/x"}}}, "$ref: refers to other.schema.json, which is not in this folder"),
+    ({"$defs": {"e": {"$ref": "#/$defs/nowhere"}}}, "$ref: points at '#/$defs/nowhere', which is not in vocabularies.schema.json"),
+    ({"$defs": {"f": {"$ref": "//evil.example/x.json"}}}, "$ref: refers to another site"),
+    ({"$id": "https://evil.example/v.json"}, "$id: schemas here are known by their file name; delete the $id"),
+    ({"$defs": {"g": {"type": "string", "pattern": "(unclosed"}}}, "pattern: is not a regular expression (missing ), unterminated"),
+])
+def test_unusable_schemas_are_refused_by_file_and_line(data_copy, capsys, edit, expected):
+    path = data_copy / "schemas" / "vocabularies.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for key, value in edit.items():
+        schema[key] = {**schema.get(key, {}), **value} if isinstance(value, dict) else value
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1 and "Traceback" not in out
+    assert re.search(r"^data/schemas/vocabularies\.schema\.json:\d+: " + re.escape(expected), out, re.MULTILINE), out
+    assert not re.search(r"^data/schemas/vocabularies\.schema\.json:1: ", out, re.MULTILINE), "the line is the $ref's, not 1"
+
+
+def test_schema_patterns_are_judged_once_and_within_the_time_allowed():
+    from macros.data import schemas
+
+    schemas._pattern_verdicts.pop("^(x+x+)+y$", None)
+    started = time.monotonic()
+    assert "^(x+x+)+y$" in schemas.slow_patterns(["^(x+x+)+y$", "^[a-z]+$"])
+    assert time.monotonic() - started < schemas.PATTERN_SECONDS + 2
+    started = time.monotonic()
+    assert "^(x+x+)+y$" in schemas.slow_patterns(["^(x+x+)+y$"])  # remembered: no second wait
+    assert time.monotonic() - started < 0.1

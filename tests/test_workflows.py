@@ -211,11 +211,11 @@ def test_codeowners_require_clinical_review_for_triage_and_tiers():
     lines = [ln.split() for ln in (GITHUB / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
              if ln.strip() and not ln.lstrip().startswith("#")]
     owners = {parts[0]: parts[1:] for parts in lines}
-    for path in ("/data/triage.yaml", "/data/schemas/vocabularies.schema.json"):
+    for path in ("/data/triage.yaml", "/data/schemas/vocabularies.schema.json", "/data/schemas/", "/data/glossary.yaml"):
         assert path in owners, f"CODEOWNERS: add a line for {path}"
         assert any("clinical" in o for o in owners[path]), f"CODEOWNERS: {path} needs a clinical reviewer"
         last = [parts[0] for parts in lines].index(path)
-        assert last == max(i for i, parts in enumerate(lines) if parts[0] in (path, "*", "/data/")), (
+        assert last == max(i for i, parts in enumerate(lines) if parts[0] in (path, "*", "/data/", "/.github/")), (
             f"CODEOWNERS: the {path} line must come after broader patterns (the last match wins)")
 
 

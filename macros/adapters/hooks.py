@@ -11,9 +11,8 @@ MkDocs would not read back as written (for instance a lost ``render_macros: fals
 
 from __future__ import annotations
 
-import ast
 import logging
-import re
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -22,11 +21,12 @@ from mkdocs.utils import meta as mkdocs_meta
 
 from macros import pages
 from macros.adapters import main, mdext, site
-from macros.data import validate, yamlload
+from macros.data import limits, validate, yamlload
 from macros.data.kinds import KINDS
-from macros.pages import api, compare, render, seo, text
+from macros.pages import api, handwritten, render, seo, text
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
+GLOSSARY_EXT = "macros.pages.glossary_md"
 
 
 class GeneratedPage(File):
@@ -67,14 +67,13 @@ class _DirtyNotice(logging.Filter):
 def on_config(config):
     data_dir = Path(config["config_file_path"]).resolve().parent / "data"
     try:
-        ds = site.load(data_dir)
+        site.load(data_dir)
     except validate.DataError as exc:
         raise PluginError(f"the data in {data_dir} has problems:\n{exc}") from None
-    # Glossary terms become <abbr> with their meaning (Material shows it as a
-    # tooltip). Given to the abbr extension as a dictionary: no glossary text is
-    # ever parsed as Markdown.
-    if "abbr" in config.markdown_extensions:
-        config.mdx_configs["abbr"] = {**config.mdx_configs.get("abbr", {}), "glossary": compare.abbreviations(ds)}
+    # Glossary tooltips (macros/pages/glossary_md.py, listed in mkdocs.yml) read the glossary beside this
+    # mkdocs.yml, whichever folder the build runs in.
+    if GLOSSARY_EXT in config.markdown_extensions:
+        config.mdx_configs[GLOSSARY_EXT] = {**config.mdx_configs.get(GLOSSARY_EXT, {}), "glossary_file": str(data_dir / "glossary.yaml")}
     # Table cells carry their column header as data-label: phones show record tables as stacked cards.
     config.markdown_extensions.append(mdext.CellLabelsExtension())
     # Material's offline plugin adds its iframe-worker shim from a CDN (so search
@@ -101,6 +100,10 @@ def _urls(config) -> seo.Urls:
 
 def on_files(files, config):
     ds = site.current()
+    # Pages rendered by mkdocs-macros (opt-in: render_macros: true) hold only plain macro calls; checked before any runs.
+    problems = template_problems(files, config)
+    if problems:
+        raise PluginError("hand-written pages hold template code other than plain macro calls:\n" + "\n".join(problems))
     # The Atom feed of reviewed pages: a generated file, so pages can link to it and MkDocs checks those links.
     feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
     files.append(File.generated(config, seo.FEED_PATH, content=feed))
@@ -115,11 +118,11 @@ def on_files(files, config):
         files.append(file)
     if site.dirty:
         # A hand-written page that calls macros is rebuilt when what its macros produce changed
-        # (or cannot be told: template code that is not plain calls with literal arguments).
-        outputs = {f.src_uri: _macro_output(ds, f, config) for f in files.documentation_pages()
-                   if not f.generated_by and "{{" in f.content_string}
-        for file in [f for f in files.documentation_pages() if f.src_uri in outputs]:
-            if outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
+        # (or cannot be told: template code that is not plain calls with literal arguments); after a
+        # glossary edit every hand-written page is, since its tooltips may have changed.
+        outputs = {f.src_uri: _macro_output(ds, f, config) for f in files.documentation_pages() if _opted_in(f)}
+        for file in [f for f in files.documentation_pages() if not f.generated_by and (rebuild_all or f.src_uri in outputs)]:
+            if rebuild_all or outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
                 files.remove(file)
                 files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
         site.previous_macro_outputs = outputs
@@ -127,29 +130,30 @@ def on_files(files, config):
     return files
 
 
-_MACRO_CALL = re.compile(r"\{\{\s*(\w+)\((.*?)\)\s*\}\}", re.DOTALL)
-
-
 def _macro_output(ds, file, config) -> str | None:
-    """All that a hand-written page's macro calls produce, in order; None if the page has template code
-    other than plain calls with literal arguments (then it is always rebuilt)."""
-    page_text = file.content_string
-    calls = _MACRO_CALL.findall(page_text)
-    if "{%" in page_text or page_text.count("{{") != len(calls):
+    """All that a hand-written page's macro calls produce, in order; None if it cannot be told."""
+    calls, problems = handwritten.parse(file.content_string, main.MACRO_NAMES)
+    if problems:
         return None
     page_macros = main.macros(ds, file.src_uri, bool(config["use_directory_urls"]), config.get("site_url") or "")
+    return "\x00".join(str(page_macros[c.name](*c.args, **dict(c.kwargs))) for c in calls)
+
+
+def _opted_in(file) -> bool:
+    return not file.generated_by and handwritten.opted_in(mkdocs_meta.get_data(file.content_string)[1])
+
+
+def template_problems(files, config) -> list[str]:
+    """``file:line: template code: message`` for every template code on a page that opts in to macros
+    (render_macros: true) and is not a plain call of a known macro with literal arguments."""
+    base = Path(config["config_file_path"]).resolve().parent
     out = []
-    for name, args in calls:
-        try:
-            call = ast.parse(f"f({args})", mode="eval").body
-            values = [ast.literal_eval(a) for a in call.args]
-            named = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
-        except (SyntaxError, ValueError):
-            return None
-        if name not in page_macros or len(named) != len(call.keywords):
-            return None
-        out.append(str(page_macros[name](*values, **named)))
-    return "\x00".join(out)
+    for file in files.documentation_pages():
+        if _opted_in(file):
+            where = os.path.relpath(file.abs_src_path, base) if file.abs_src_path else file.src_uri
+            for line, message in handwritten.parse(file.content_string, main.MACRO_NAMES)[1]:
+                out.append(limits.printable(f"{Path(where).as_posix()}:{line}: template code: {message}"))
+    return out
 
 
 def on_page_context(context, page, config, nav):

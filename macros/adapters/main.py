@@ -42,6 +42,9 @@ def macros(ds: Dataset, page: str, dirs: bool, site_url: str) -> dict[str, Calla
     }
 
 
+MACRO_NAMES = frozenset(macros(None, "", True, ""))  # type: ignore[arg-type]  (only the names are read)
+
+
 def define_env(env):
     def bound(name: str) -> Callable[..., object]:
         def call(*args, **kwargs):
@@ -50,5 +53,5 @@ def define_env(env):
             return page_macros[name](*args, **kwargs)
         return call
 
-    for name in macros(None, "", True, ""):  # type: ignore[arg-type]  (only the names are read)
+    for name in sorted(MACRO_NAMES):
         env.macro(bound(name), name)

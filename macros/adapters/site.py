@@ -20,7 +20,7 @@ from ..data.model import Dataset
 _current: Dataset | None = None
 dirty = False  # mkdocs serve --dirty: set by the hook's on_startup
 previous_pages: dict[str, str] = {}  # docs path -> the Markdown the last build generated for it
-previous_glossary: list | None = None  # the glossary the last build gave the abbr extension
+previous_glossary: list | None = None  # the glossary of the last build (an edit rebuilds every page's tooltips)
 previous_macro_outputs: dict[str, str | None] = {}  # hand-written page -> what its macros produced last build
 
 

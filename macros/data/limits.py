@@ -43,6 +43,45 @@ FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 # In the raw file a carriage return is allowed as part of a Windows line end.
 FORBIDDEN_IN_FILE = re.compile("(?:\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069\u2028\u2029])")
 
+# Invisible characters refused in every single-line field (names, titles, labels, glossary terms, ids...):
+# soft hyphen, zero-width space / non-joiner / joiner, word joiner, byte order mark (zero-width no-break
+# space) and the Hangul fillers. They make two names that look the same differ, or hide a word.
+INVISIBLE_IN_LINE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u3164\u115f"
+_INVISIBLE_NAMES = {
+    "\u00ad": "SOFT HYPHEN", "\u200b": "ZERO WIDTH SPACE", "\u200c": "ZERO WIDTH NON-JOINER", "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER", "\ufeff": "ZERO WIDTH NO-BREAK SPACE", "\u3164": "HANGUL FILLER", "\u115f": "HANGUL CHOSEONG FILLER",
+}
+
+
+def invisible_problem(text: str) -> str | None:
+    """The first invisible character of INVISIBLE_IN_LINE in one line of text, named with its column; or None."""
+    for column, char in enumerate(text, 1):
+        if char in INVISIBLE_IN_LINE:
+            return (f"contains an invisible character (U+{ord(char):04X} {_INVISIBLE_NAMES[char]}) at column {column}; "
+                    "delete it (retype that spot if you cannot see it)")
+    return None
+
+
+# Glossary terms and forms become a tooltip wherever the word is written (its first mention on each page):
+# never one of these everyday words, which would mark ordinary text everywhere, the emergency page included.
+# Compared in lower case with the whole term or form. One list, read by the validator (macros/data/rules.py)
+# and by the tooltip extension (macros/pages/glossary_md.py), which skips any that slips through.
+COMMON_WORDS = frozenset("""
+a about after again all also am an and any are as at back be because been before being but by call can
+could day days do does doing done down each emergency even ever every feel few for from get go going good
+had has have he help her here him his how i if in into is it its just know last leg legs less like little
+long look make many may me more most much must my near need never new next no nor not now number of off
+often on once one only or other our out over pain phone please right same see seen she should sign signs
+so some soon still such sure take than that the their them then there these they this those through
+time to today too under until up urgent us very wait want was way we well were what when where which
+while who why will with without yes yet you your
+""".split())
+
+# The words Python-Markdown writes into the text while it parses (placeholders for raw HTML, character
+# references and inline markup: "\x02wzxhzdk:0\x03", "\x02klzzwxh:0000\x03"). A glossary term containing one
+# would split those placeholders and the markup they hold would be lost.
+PLACEHOLDER_WORDS = ("wzxhzdk", "klzzwxh")
+
 _NAMES = {
     "\x00": "NUL", "\t": "TAB", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE",
     "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",

@@ -15,6 +15,7 @@ checks it. Nothing here depends on MkDocs.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ class Record:
 
     @property
     def id(self) -> str:
-        return self.path.stem
+        """The file name without .yaml; for a file misnamed "Piriformis Syndrome.yaml", the name it should have
+        (piriformis-syndrome), so the one message is the rename and references to it still resolve."""
+        return suggested_id(self.path.stem) if self.kind in KINDS else self.path.stem
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -56,12 +59,19 @@ class Record:
         return str(self.data.get("name") or self.data.get("title") or self.id)
 
 
+def suggested_id(stem: str) -> str:
+    """A file name as lowercase words joined by hyphens: "Piriformis Syndrome" -> "piriformis-syndrome"."""
+    return "-".join(re.findall(r"[a-z0-9]+", stem.lower())) or stem
+
+
 @dataclass
 class Dataset:
     root: Path
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     singles: dict[str, Record] = field(default_factory=dict)
     data_dir: Path | None = None  # the folder that was read (root/data unless given another)
+    # (file left unread, the file read instead): names equal but for upper/lower case, spacing or the ending
+    clashes: list[tuple[Path, Path]] = field(default_factory=list)
 
     @property
     def schema_dir(self) -> Path:
@@ -190,11 +200,15 @@ def load(data_dir: Path = DATA_DIR) -> Dataset:
         folder = data_dir / kind
         if folder.is_symlink() or not folder.is_dir():
             continue
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
+        files = [p for p in folder.iterdir() if not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())]
+        # A well-named x.yaml first, so of x.yaml and x.YAML (or X.yaml, x.yml) it is the one read.
+        for path in sorted(files, key=lambda p: (p.suffix != ".yaml" or p.stem != suggested_id(p.stem), p.name)):
+            rid = suggested_id(path.stem)
+            if rid in ds.records[kind]:
+                ds.clashes.append((path.relative_to(root), ds.records[kind][rid].path))
                 continue
-            rec = Record(kind, path.relative_to(root), yamlload.load_file(path))
-            ds.records[kind][path.stem] = rec
+            ds.records[kind][rid] = Record(kind, path.relative_to(root), yamlload.load_file(path))
+        ds.records[kind] = dict(sorted(ds.records[kind].items()))
     for name, schema in SINGLE_FILES.items():
         path = data_dir / name
         if os.path.lexists(path):

@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
+from . import glossary as glossaries
 from . import limits, schemas
 from . import review as reviews
 from .model import FINDING_KINDS, KINDS, Dataset, Record
@@ -43,13 +44,19 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def rule_file_names(ds: Dataset) -> Iterator[Problem]:
-    """Record files are data/<kind>/<id>.yaml, and id equals the file name."""
+    """Record files are data/<kind>/<id>.yaml, and id equals the file name. A misnamed file gets one message,
+    the name to give it; two files whose names differ only by case, spacing or ending are refused (one would
+    be silently ignored)."""
+    for path, kept in ds.clashes:
+        yield Problem(path.as_posix(), 1, "(file)", f"has the same name as {kept.name} but for upper/lower case, spaces "
+                                                    f"or the ending, so only one of them can be read; keep one file (delete or merge {path.name})")
     for kind in KINDS:
         for rec in ds.kind(kind).values():
-            if rec.path.suffix != ".yaml":
-                yield problem(rec, (), f"record files must end in .yaml; rename it to {rec.path.stem}.yaml")
-            elif not SLUG.match(rec.path.stem):
-                yield problem(rec, (), "the file name must be lowercase words joined by hyphens, e.g. kidney-stones.yaml")
+            if rec.path.suffix != ".yaml" or not SLUG.match(rec.path.stem):
+                what = ("record files must end in .yaml" if SLUG.match(rec.path.stem)
+                        else "the file name must be lowercase words joined by hyphens")
+                yield problem(rec, (), f"{what}; rename it to {rec.id}.yaml")
+                continue
             rid = rec.data.get("id")
             if isinstance(rid, str) and rid != rec.path.stem:
                 yield problem(rec, ("id",), f"'{rid}' must match the file name '{rec.path.stem}'; change the id or rename the file")
@@ -267,6 +274,56 @@ def rule_no_repeats(ds: Dataset) -> Iterator[Problem]:
                     seen.setdefault(low, i)
 
 
+def rule_glossary_terms(ds: Dataset) -> Iterator[Problem]:
+    """A glossary term or form becomes a tooltip on its first mention on every page: never a common English
+    word (limits.COMMON_WORDS) nor a word Python-Markdown uses inside pages while it builds them."""
+    rec = ds.singles.get("glossary")
+    if rec is None:
+        return
+    for i, entry in enumerate(rec.get("terms") or []):
+        if not isinstance(entry, dict):
+            continue
+        forms = [(("terms", i, "term"), entry.get("term"))]
+        if isinstance(entry.get("forms"), list):
+            forms += [(("terms", i, "forms", j), form) for j, form in enumerate(entry["forms"])]
+        for path, form in forms:
+            found = glossaries.form_problem(form, chars=False) if isinstance(form, str) else None
+            if found:
+                yield problem(rec, path, found)
+
+
+def rule_invisible_characters(ds: Dataset) -> Iterator[Problem]:
+    """No invisible character (soft hyphen, zero-width space or joiner, word joiner, byte order mark, Hangul
+    filler: limits.INVISIBLE_IN_LINE) in any text value: names that look the same must be the same."""
+    for rec in ds.all_records():
+        for path, text in _strings(rec.data):
+            found = limits.invisible_problem(text)
+            if found:
+                yield problem(rec, path, found)
+
+
+# Words in an urgency_note that say the opposite of its tier: a call for an ambulance on a finding below
+# emergency, or reassurance on an emergency one (an edit that changed the tier and left the note behind).
+_CALLS_999 = re.compile(r"\b(?:call|phone|ring|dial)\s+(?:999|911|112|000|an ambulance|for an ambulance)\b", re.IGNORECASE)
+_REASSURES = re.compile(r"\b(?:no need|rarely serious|not serious|not urgent|not an emergency|can wait|harmless|"
+                        r"nothing to worry|no cause for concern)\b", re.IGNORECASE)
+
+
+def rule_urgency_note_agrees(ds: Dataset) -> Iterator[Problem]:
+    """A finding's urgency_note does not contradict its urgency (checked by words, so keep to the plain phrases)."""
+    for kind in ("symptoms", "risk-factors"):
+        for rec in ds.kind(kind).values():
+            tier, note = rec.get("urgency"), rec.get("urgency_note")
+            if not isinstance(tier, str) or not isinstance(note, str):
+                continue
+            if tier != "emergency" and (found := _CALLS_999.search(note)):
+                yield problem(rec, ("urgency_note",), f"says '{found.group()}' but urgency is '{tier}'; make the note say "
+                                                      f"how fast to get help for '{tier}', or raise the urgency to emergency")
+            elif tier == "emergency" and (found := _REASSURES.search(note)):
+                yield problem(rec, ("urgency_note",), f"says '{found.group()}' but urgency is 'emergency'; rewrite the note "
+                                                      "to say why this needs emergency help now, or change the urgency")
+
+
 def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
     """Every cause has at least one treatment verdict, so its page can say what helps."""
     for rec in ds.kind("causes").values():
@@ -325,6 +382,9 @@ def all_rules():
         rule_ambiguous_values,
         rule_real_dates,
         rule_no_repeats,
+        rule_glossary_terms,
+        rule_invisible_characters,
+        rule_urgency_note_agrees,
         rule_causes_treated,
         rule_headline_grade,
         rule_review,

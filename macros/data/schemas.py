@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +37,7 @@ class _Folder:
     """One schema folder as read: its schemas, the files that are not JSON, and what walking them worked out."""
 
     schemas: dict[str, dict]
-    broken: tuple[tuple[str, str], ...]
+    broken: tuple[tuple[str, int, str, str], ...]
     resolved: dict[tuple[str, str | None], dict] = field(default_factory=dict)  # (ref, base) -> schema node
     kinds: dict[int, tuple[dict, str | None]] = field(default_factory=dict)  # id(node) -> (node, its string kind)
 
@@ -75,19 +78,199 @@ class _Folder:
 
 @lru_cache(maxsize=4)
 def _read(schema_dir: Path) -> _Folder:
-    """The schemas (file name -> schema) and (file name, problem) for each file that is not JSON.
+    """The schemas (file name -> schema) and (file name, line, field, problem) for each file that cannot be used:
+    not JSON, a $ref that leaves the folder, points at nothing or loops, a pattern that is not a regular
+    expression or takes too long (see ``_usable``). Read and judged once per folder.
 
     A link or special file is never read (the validator reports it: model.unsafe_entries)."""
     found: dict[str, dict] = {}
-    broken: list[tuple[str, str]] = []
+    raw: dict[str, str] = {}
+    broken: list[tuple[str, int, str, str]] = []
     for path in sorted(Path(schema_dir).glob("*.schema.json")):
         if path.is_symlink() or not path.is_file():
             continue
         try:
-            found[path.name] = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            broken.append((path.name, f"is not valid JSON ({exc}); fix it or copy it again from the guide's data/schemas/"))
-    return _Folder(found, tuple(broken))
+            raw[path.name] = path.read_text(encoding="utf-8")
+            found[path.name] = json.loads(raw[path.name])
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            broken.append((path.name, 1, "(file)", f"is not valid JSON ({exc}); fix it or copy it again from the guide's data/schemas/"))
+    broken += _usable(found, raw)
+    usable = {name: sch for name, sch in found.items() if isinstance(sch, dict)}
+    return _Folder(usable, tuple(broken))
+
+
+# ---- schemas that cannot be used: references, loops, patterns ---------------------------
+
+_SCHEME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+# Keywords whose schemas apply to the same value as the schema holding them: a loop through these never ends.
+_SAME_VALUE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
+PATTERN_SECONDS = 3.0  # the most a folder's patterns may take on all the probe strings together
+
+
+def _line_of(raw: str, key: str, value: object) -> int:
+    """The first line of raw JSON holding "key": value (1 if not found). Only asked for a line to report."""
+    needle = re.compile(re.escape(json.dumps(key)) + r"\s*:\s*" + re.escape(json.dumps(value)))
+    found = needle.search(raw)
+    return raw.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def _nodes(node: Any, pointer: str = ""):
+    """(JSON pointer, schema object) for every object in a schema file."""
+    if isinstance(node, dict):
+        yield pointer, node
+        for key, value in node.items():
+            yield from _nodes(value, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _nodes(value, f"{pointer}/{i}")
+
+
+def _target(found: dict[str, Any], ref: str, base: str) -> tuple[str, str] | str:
+    """(file, pointer) a local $ref points at, or what is wrong with it."""
+    if not isinstance(ref, str) or _SCHEME.match(ref):
+        return "refers to another site; a schema may refer only to schema files beside it, e.g. vocabularies.schema.json#/$defs/id"
+    fname, _, pointer = ref.partition("#")
+    fname = fname or base
+    if fname not in found:
+        return f"refers to {fname}, which is not in this folder; refer to a schema file beside it"
+    node: Any = found[fname]
+    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]] if pointer else []:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return f"points at {ref!r}, which is not in {fname}; fix the path after #"
+    if pointer and not pointer.startswith("/"):
+        return f"points at {ref!r}; write the path after # as /$defs/name"
+    return fname, pointer
+
+
+def _usable(found: dict[str, Any], raw: dict[str, str]) -> list[tuple[str, int, str, str]]:
+    """(file, line, field, problem) for every $ref that leaves the folder, points at nothing or starts a loop of
+    schemas applied to the same value, every $id (references are by file name only), and every pattern
+    that is not a regular expression or backtracks catastrophically."""
+    problems: list[tuple[str, int, str, str]] = []
+    edges: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    where: dict[tuple[str, str], tuple[str, int, str]] = {}
+    patterns: dict[str, tuple[str, int]] = {}
+    for fname, sch in found.items():
+        if not isinstance(sch, dict):
+            problems.append((fname, 1, "(file)", "must be a JSON object (a schema); copy it again from the guide's data/schemas/"))
+            continue
+        for pointer, node in _nodes(sch):
+            out = edges.setdefault((fname, pointer), [])
+            for key in _SAME_VALUE:
+                value = node.get(key)
+                subs = value if isinstance(value, list) else list(value.values()) if key == "dependentSchemas" and isinstance(value, dict) else [value]
+                keys = range(len(subs)) if isinstance(value, list) else list(value) if key == "dependentSchemas" and isinstance(value, dict) else [None]
+                for k, sub in zip(keys, subs, strict=True):
+                    if isinstance(sub, dict):
+                        out.append((fname, f"{pointer}/{key}" + ("" if k is None else f"/{k}")))
+            if "$id" in node:
+                problems.append((fname, _line_of(raw[fname], "$id", node["$id"]),
+                                 "$id", "schemas here are known by their file name; delete the $id"))
+            if "$ref" in node:
+                target = _target(found, node["$ref"], fname)
+                if isinstance(target, str):
+                    problems.append((fname, _line_of(raw[fname], "$ref", node["$ref"]), "$ref", target))
+                else:
+                    out.append(target)
+                    where[(fname, pointer)] = (fname, raw[fname], node["$ref"])
+            if isinstance(node.get("pattern"), str) and (pointer.rsplit("/", 1)[-1] != "properties"):
+                patterns.setdefault(node["pattern"], fname)
+    problems += _loops(edges, where)
+    problems += [(fname, _line_of(raw[fname], "pattern", pattern), "pattern", message)
+                 for pattern, message in slow_patterns(list(patterns)).items() for fname in [patterns[pattern]]]
+    return problems
+
+
+def _loops(edges: dict, where: dict) -> list[tuple[str, int, str, str]]:
+    """One problem per loop of $refs (and allOf, then, ...) that applies schemas to the same value forever."""
+    state: dict[tuple[str, str], int] = {}
+    problems = []
+    for start in sorted(edges):
+        if start in state:
+            continue
+        stack = [(start, iter(edges.get(start, ())))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            nxt = next(children, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+            elif state.get(nxt) == 1:
+                loop = path[path.index(nxt):]
+                ref = next((where[n] for n in loop if n in where), None)
+                fname, line, text = (ref[0], _line_of(ref[1], "$ref", ref[2]), ref[2]) if ref else (loop[0][0], 1, "")
+                shown = " -> ".join(f"{f}#{p or '/'}" for f, p in loop + [nxt])
+                problems.append((fname, line, "$ref", f"{text!r} makes a loop ({shown}) that never reaches a type to check; "
+                                              "point it at a definition that does not lead back here"))
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(edges.get(nxt, ()))))
+                path.append(nxt)
+    return problems
+
+
+# Strings that make a backtracking pattern slow: long runs of one or two kinds of character, each ended by a
+# character the pattern is unlikely to accept there.
+_PROBE = """
+import itertools, json, re, sys
+patterns = json.loads(sys.stdin.read())
+probes = []
+for n in (32, 3000):
+    for c in "aA0 -._/:'x\\t":
+        probes += [c * n + end for end in ("!", "\\n", "\\u2603", "")]
+    for a, b in itertools.combinations("aA0 -._/", 2):
+        probes += [(a + b) * (n // 2) + end for end in ("!", "\\n")]
+for i, pattern in enumerate(patterns):
+    compiled = re.compile(pattern)
+    for probe in probes:
+        compiled.search(probe)
+    print(i, flush=True)
+"""
+_pattern_verdicts: dict[str, str | None] = {}
+
+
+def slow_patterns(patterns: list[str]) -> dict[str, str]:
+    """pattern -> problem, for each pattern that is not a regular expression or takes more than PATTERN_SECONDS
+    on the probe strings (run in a child process, so a catastrophic pattern is stopped, never waited on).
+    Each pattern is judged once per process."""
+    todo = []
+    for pattern in dict.fromkeys(patterns):
+        if pattern in _pattern_verdicts:
+            continue
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError) as exc:
+            _pattern_verdicts[pattern] = f"is not a regular expression ({exc}); fix it"
+            continue
+        todo.append(pattern)
+    while todo:
+        done = _probe(todo)
+        if done < len(todo):
+            _pattern_verdicts[todo[done]] = (
+                f"{limits.shown(todo[done])} takes more than {PATTERN_SECONDS:g} s on a short test string: a repeated group "
+                "that can match the same text in many ways, such as ([a-z]+)+, backtracks without end; rewrite it")
+        _pattern_verdicts.update({p: None for p in todo[:done]})
+        todo = todo[done + 1:]
+    return {p: _pattern_verdicts[p] for p in patterns if _pattern_verdicts.get(p)}
+
+
+def _probe(patterns: list[str]) -> int:
+    """How many of patterns (in order) ran through every probe string within the time allowed."""
+    with subprocess.Popen([sys.executable, "-I", "-c", _PROBE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True) as child:
+        try:
+            out, _ = child.communicate(json.dumps(patterns), timeout=PATTERN_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            out, _ = child.communicate()
+    return len([line for line in out.splitlines() if line.strip().isdigit()])
 
 
 def _folder(schema_dir: Path) -> _Folder:
@@ -98,8 +281,8 @@ def _schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, dict]:
     return _folder(schema_dir).schemas
 
 
-def broken(schema_dir: Path) -> tuple[tuple[str, str], ...]:
-    """(file name, problem) for every schema file in schema_dir that cannot be read as JSON."""
+def broken(schema_dir: Path) -> tuple[tuple[str, int, str, str], ...]:
+    """(file name, line, field, problem) for every schema file in schema_dir that cannot be used (see ``_read``)."""
     return _folder(schema_dir).broken
 
 

@@ -72,7 +72,8 @@ def _schema_folder_problems(ds: model.Dataset) -> list[Problem]:
     lacking = schemas.missing(ds.schema_dir, needed)
     problems = [Problem(where, 1, "(folder)", f"has no {', '.join(lacking)}; "
                         "a data folder carries its own schemas: copy data/schemas/ from the guide")] if lacking else []
-    return problems + [Problem(f"{where}/{name}", 1, "(file)", message) for name, message in schemas.broken(ds.schema_dir)]
+    return problems + [Problem(f"{where}/{name}", line, field, message)
+                       for name, line, field, message in schemas.broken(ds.schema_dir)]
 
 
 def load_valid(data_dir: Path = model.DATA_DIR) -> model.Dataset:

@@ -195,22 +195,3 @@ def glossary_list(ds: Dataset) -> Html:
             forms = Html(" (also: {})").format(", ".join(t["forms"])) if t.get("forms") else Html("")
             out += [Html("{}{}").format(t["term"], forms), Html(":   {}").format(t["meaning"]), Html("")]
     return NL.join(out)
-
-
-def abbreviations(ds: Dataset) -> dict[str, str]:
-    """Every glossary term and form -> its meaning, for the abbr extension's ``glossary`` option.
-
-    Material shows the meaning as a tooltip. Lowercase terms also get a
-    capitalised form, to match at the start of a sentence. Given as a
-    dictionary, never as Markdown definitions, so no glossary text is parsed:
-    the meaning becomes an attribute value that the Markdown library escapes.
-    """
-    out: dict[str, str] = {}
-    for t in ds.glossary:
-        meaning = clean(t["meaning"])
-        for form in [t["term"], *t.get("forms", [])]:
-            form = clean(form)
-            if form and meaning:
-                for variant in sorted({form, form[:1].upper() + form[1:]}):
-                    out[variant] = meaning
-    return out
