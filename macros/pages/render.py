@@ -221,11 +221,14 @@ def sources_section(ds: Dataset, rec: Record, page: str) -> Html:
         out += [Html('!!! warning "Weak sources only"'), Html(""),
                 Html("    This page rests only on blog or commercial sources. Treat it with caution until better sources are added."), Html("")]
     kinds = vocab.get("sourceKind")
-    for sid in ids:
+    weak = vocab.weak_source_kinds()
+    # Guidelines and reviews first (the vocabulary's order); a blog is listed because the guide checks its claims.
+    for sid in sorted(ids, key=lambda s: kinds.rank(ds.get("sources", s)["kind"])):
         source = ds.get("sources", sid)
         kind = kinds[source["kind"]]
-        out.append(Html("- {}: {} ({}, {} evidence)").format(
-            link(page, src("sources", sid), source["title"]), source["publisher"], kind.title, kind.get("strength", "").lower()))
+        why = Html(": listed because the guide checks its claims, not as evidence") if source["kind"] in weak else Html("")
+        out.append(Html("- {}: {} ({}, {} evidence){}").format(
+            link(page, src("sources", sid), source["title"]), source["publisher"], kind.title, kind.get("strength", "").lower(), why))
     out.append(Html(""))
     return NL.join(out)
 
@@ -290,8 +293,9 @@ def div(classes: str, content: Html) -> Html:
 def jump_list(entries: list[tuple[str, str]]) -> Html:
     """ "On this page": links to a page's main sections, shown on small screens, where Material hides the contents."""
     items = [Html("- [{}](#{})").format(label, anchor) for anchor, label in entries]
-    return NL.join([Html('<nav class="page-jumps" aria-label="On this page" markdown>'), Html(""),
-                    Html('<p class="page-jumps__title">On this page</p>'), Html(""), *items, Html(""), Html("</nav>"), Html("")])
+    # Collapsed: on a phone it would push what to do below the first screen.
+    return NL.join([Html('<details class="page-jumps" markdown>'), Html('<summary>On this page</summary>'), Html(""), *items, Html(""),
+                    Html("</details>"), Html("")])
 
 
 def cause_items(ds: Dataset, ids: list[str], page: str, summaries: bool = True) -> list[Html]:
@@ -306,6 +310,68 @@ def names(ds: Dataset, kind: str, ids: list[str], page: str) -> Html:
 
 
 # ---- record pages ------------------------------------------------------
+
+def review_line(rec: Record) -> str:
+    """The review status in one short line, for the summary card: when, how, and whether a clinician has."""
+    status = review_status(rec)
+    when = status["last_reviewed_text"]
+    if status["clinician_reviewed"]:
+        return f"Reviewed by {status['reviewer']} on {when}"
+    return (f"Checked against its sources on {when}; not yet reviewed by a clinician" if when
+            else "Not yet reviewed; not yet reviewed by a clinician")
+
+
+def summary_card(rec: Record, page: str) -> Html:
+    """The first thing under a record page's title: how urgent, what it means, what to do, and the review status.
+
+    Marked ``data-summary-card`` with ``data-tier`` (``none`` for a finding that is
+    not a warning sign on its own); the browser tests check it fits wholly in the
+    first screen of a 390x844 phone. The words come from the tier vocabulary
+    (x-action, x-meaning, x-next), defined once.
+    """
+    tier = rec.get("urgency")
+    tiers = vocab.tiers()
+    if tier:
+        term = tiers[tier]
+        label, meaning, action = Html("{}: {}").format(term.title, term.get("action")), term.get("meaning"), term.get("next")
+    else:
+        label = Html("Not a warning sign on its own")
+        meaning = "On its own this is not a reason to get help fast; it matters together with other signs."
+        action = tiers["self-care"].get("next")
+    more = Html("[When to get help](#when-to-get-help)") if rec.kind == "causes" else link(page, EMERGENCY_PAGE, "All emergency signs")
+    return NL.join([Html('<div class="summary-card summary-card--{0}" data-summary-card data-tier="{0}" markdown>').format(tier or "none"),
+                    Html(""), Html('<p class="summary-card__tier"><strong>{}</strong></p>').format(label), Html(""),
+                    Html("{} **{}** {}").format(meaning, action, more), Html(""),
+                    Html('<p class="summary-card__review"><span class="print-only">Back Spasm Guide. </span>{}</p>').format(review_line(rec)),
+                    Html(""), Html("</div>"), Html("")])
+
+
+def medicine_safety(rec: Record) -> Html:
+    """Who should not take (or use) a treatment and who should ask first, straight under the title, before any grade
+    (NHS medicine pages start with who can and cannot take it). Marked ``data-medicine-safety``."""
+    if not (rec.get("avoid_if") or rec.get("doses")):
+        return Html("")
+    medicine = rec.get("category") == "medicine"
+    title = ("Do not take it if, or ask a pharmacist or doctor first if:" if medicine
+             else "Who should not have it, or should ask a doctor first:")
+    body = [Html('<div class="medicine-safety" data-medicine-safety markdown>'), Html(""), Html("**{}**").format(title), Html("")]
+    if rec.get("avoid_if"):
+        body += [paragraphs(rec["avoid_if"]), Html("")]
+    if medicine:
+        body += [Html("If you are pregnant or breastfeeding, or take other medicines, ask a pharmacist or doctor before taking it."), Html("")]
+    body += [Html("</div>"), Html("")]
+    return NL.join(body)
+
+
+def headline_grade(ds: Dataset, rec: Record, page: str) -> Html:
+    """The headline grade says what it is for ("Recommended for muscle strain"), never a bare grade."""
+    causes = list(dict.fromkeys(c for ev in rec["evidence"] if ev["grade"] == rec["grade"] for c in ev["causes"]))
+    shown = causes[:3]
+    what = names(ds, "causes", shown, page) + (Html(" and other causes") if len(causes) > 3 else Html(""))
+    if not shown:
+        return Html('<p class="headline-grade">Evidence: {} {}</p>').format(grade_badge(rec["grade"]), rec["verdict"])
+    return Html('<p class="headline-grade">Evidence: {} <strong>for {}</strong>. {}</p>').format(grade_badge(rec["grade"]), what, rec["verdict"])
+
 
 CARE_HEADINGS = {"emergency": "Get emergency help if:", "urgent": "Get seen today if:",
                  "soon": "Book an appointment if:", "self-care": "You can usually look after it at home if:"}
@@ -328,17 +394,24 @@ def cause_page(ds: Dataset, rec: Record) -> Html:
         jumps.append(("what-you-can-do", "What you can do"))
     jumps += [("symptoms", "Symptoms"), ("treatments", "Treatments"), ("what-to-expect" if rec.get("outlook") else "how-it-is-diagnosed",
               "What to expect" if rec.get("outlook") else "How it is diagnosed"), ("sources", "Sources")]
-    out = [*_head(rec)]
+    out = [*_head(rec), summary_card(rec, page)]
     out.append(Html("{}\n").format(rec["summary"]))
-    out.append(_also(rec))
     out.append(jump_list(jumps))
-    out += [heading("When to get help", "when-to-get-help"), Html("")]
     present = [t for t in tiers.ids if any(s["tier"] == t for s in situations)]
+    cards = [Html("")]
     for n, tier in enumerate(present):
         items = [escape(s["situation"]) for s in situations if s["tier"] == tier]
-        out.append(care_card(tier, CARE_HEADINGS[tier], items, page, links=n == 0))
-    out.append(section("What you can do", rec.get("self_care"), "what-you-can-do"))
+        cards.append(care_card(tier, CARE_HEADINGS[tier], items, page, links=n == 0))
+    help_now = [heading("When to get help", "when-to-get-help"), *cards]
+    if tiers.rank(rec["urgency"]) >= tiers.rank("soon"):
+        # Self-care and soon: reassurance and what you can do first, then "get help if", least urgent first (NHS order).
+        out.append(section("What you can do", rec.get("self_care"), "what-you-can-do"))
+        out += [help_now[0], *reversed(help_now[1:])]
+    else:
+        out += help_now
+        out.append(section("What you can do", rec.get("self_care"), "what-you-can-do"))
     out.append(section("What it is", rec["overview"], "what-it-is"))
+    out.append(_also(rec))
     out.append(symptom_table(ds, rec, page))
     out.append(pain_section(rec, page))
     out.append(treatment_table(ds, rec, page))
@@ -379,7 +452,11 @@ def _also(rec: Record) -> Html:
         bits.append(Html("**Medical name:** {}").format(rec["medical_name"]))
     if rec.get("also_called"):
         bits.append(Html("**Also called:** {}").format(", ".join(rec["also_called"])))
-    return (Html("  \n").join(bits) + Html("\n")) if bits else Html("")
+    # Search words more than reader content: a collapsed line below the first screen (lay words stay search tags).
+    if not bits:
+        return Html("")
+    return NL.join([Html('<details class="also-called" markdown>'), Html("<summary>Other names</summary>"), Html(""),
+                    Html("  \n").join(bits), Html(""), Html("</details>"), Html("")])
 
 
 def symptom_table(ds: Dataset, rec: Record, page: str) -> Html:
@@ -426,10 +503,11 @@ def treatment_table(ds: Dataset, rec: Record, page: str) -> Html:
 
 def symptom_page(ds: Dataset, rec: Record) -> Html:
     page = src("symptoms", rec.id)
-    out = [*_head(rec), _also(rec)]
+    out = [*_head(rec), summary_card(rec, page)]
     if rec.get("urgency"):
         out.append(care_card(rec["urgency"], "On its own, this sign calls for this level of care:", [escape(rec["urgency_note"])], page))
     out.append(section("What it is like", rec["description"]))
+    out.append(_also(rec))
     out.append(Html("**Part of the body:** {}\n").format(vocab.get("bodyRegion").title(rec["region"])))
     causes = ds.symptom_causes(rec.id)
     typ = vocab.get("typicality")
@@ -448,11 +526,12 @@ def symptom_page(ds: Dataset, rec: Record) -> Html:
 
 def risk_factor_page(ds: Dataset, rec: Record) -> Html:
     page = src("risk-factors", rec.id)
-    out = [*_head(rec), _also(rec)]
+    out = [*_head(rec), summary_card(rec, page)]
     if rec.get("urgency"):
         out.append(care_card(rec["urgency"], "With back pain, this on its own calls for this level of care:", [escape(rec["urgency_note"])], page))
     out.append(Html("**Kind of risk factor:** {}\n").format(vocab.get("riskCategory").title(rec["category"])))
     out.append(section("What it means", rec["description"]))
+    out.append(_also(rec))
     out += [Html("## Makes these causes more likely"), Html("")]
     out += cause_items(ds, rec["raises"], page)
     out += _tail(ds, rec, page)
@@ -462,14 +541,12 @@ def risk_factor_page(ds: Dataset, rec: Record) -> Html:
 def treatment_page(ds: Dataset, rec: Record) -> Html:
     page = src("treatments", rec.id)
     roles = vocab.get("role")
-    out = [*_head(rec), _also(rec),
-           Html('<p class="headline-grade">Evidence: {} {}</p>').format(grade_badge(rec["grade"]), rec["verdict"]), Html("")]
+    out = [*_head(rec), medicine_safety(rec), headline_grade(ds, rec, page), Html("")]
     out.append(Html("{}\n").format(rec["summary"]))
     jumps = [("what-the-evidence-says", "What the evidence says"), ("risks-and-side-effects", "Risks and side effects")]
-    if rec.get("avoid_if"):
-        jumps.append(("who-should-avoid-it", "Who should avoid it"))
     out.append(jump_list([*jumps, ("sources", "Sources")]))
     out.append(section("What it is", rec["what_it_is"]))
+    out.append(_also(rec))
     out += [heading("What the evidence says", "what-the-evidence-says"), Html("")]
     rows = [Html("| For | Role | Evidence | Verdict | Sources |"), Html("| --- | --- | --- | --- | --- |")]
     for ev in rec["evidence"]:
@@ -480,7 +557,6 @@ def treatment_page(ds: Dataset, rec: Record) -> Html:
     out.append(stack(NL.join(rows) + NL))
     out.append(section("Benefits", rec["benefits"]))
     out.append(section("Risks and side effects", rec["risks"], "risks-and-side-effects"))
-    out.append(section("Who should avoid it or ask first", rec.get("avoid_if"), "who-should-avoid-it"))
     out.append(doses_section(ds, rec, page))
     out.append(claims_section(ds, rec, page))
     out += _tail(ds, rec, page)
