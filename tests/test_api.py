@@ -27,7 +27,7 @@ def test_each_kind_has_exactly_its_records(built_site):
             assert published[rid] == yamlload.load_file(path).data, f"api/{kind}.json: {rid} differs from {path.name}"
 
 
-def test_triage_equals_the_yaml_tree(built_site):
+def test_triage_equals_the_yaml_flowchart(built_site):
     assert read_json(built_site / "api" / "triage.json") == yamlload.load_file(DATA / "triage.yaml").data
 
 

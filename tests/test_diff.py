@@ -3,7 +3,7 @@
 tests/fixtures/diff/<case>.json lists edits (the same kinds as the invalid
 fixtures: replace, rename...) applied to a copy of data/; the report of the
 real data against the edited copy must contain every line in "expect".
-The reader-path comparison is also checked against the reference walker.
+The reader comparison is also checked against the rules' own stepper (triage.Rules.run).
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from macros.data import diff, model, triage
+from macros.data import diff, model, triage, vocab
 
 from .test_validator import apply_edit
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "fixtures" / "diff").glob("*.json"))
+LOWER = ROOT / "tests" / "fixtures" / "diff" / "lower-urgency-change-outcome.json"  # lowers and raises readers
 
 
 def edited_copy(tmp_path: Path, spec: dict) -> Path:
@@ -49,27 +50,39 @@ def test_no_change_says_so():
     assert "No change to the data readers see." in diff.compare(ds, model.load(ROOT / "data"))
 
 
-def test_reader_groups_agree_with_the_walker(tmp_path):
-    """Every reported group's example reader walks down exactly its two paths, and every reader whose
-    tier differs (sampled at random, with the findings the trees ask about) falls in a reported group."""
-    spec = json.loads(CASES[0].read_text(encoding="utf-8"))
-    old = model.load(ROOT / "data").triage
-    new = model.load(edited_copy(tmp_path, spec)).triage
-    changes = diff.reader_changes(old, new)
-    assert changes
-    pairs = set()
-    for change in changes:
-        assert triage.walk(old, set(change.example)) == change.old_path
-        assert triage.walk(new, set(change.example)) == change.new_path
-        pairs.add((change.old_path, change.new_path))
-    assert len(pairs) == len(changes)  # each group once
-    asked = sorted({f for tree in (old, new) for n in triage.nodes(tree).values() if triage.is_question(n) for f in n["any_of"]})
-    rng = random.Random(15)
-    tiers = lambda tree, path: triage.nodes(tree)[path.outcome]["tier"]  # noqa: E731
+def test_reader_groups_agree_with_the_rules(tmp_path):
+    """Every reported group's readers get exactly its old and new result from the stepper, lowerings come first,
+    and every reader with at most two findings whose result differs (all of them are checked) is in a group."""
+    spec = json.loads(LOWER.read_text(encoding="utf-8"))
+    old_ds, new_ds = model.load(ROOT / "data"), model.load(edited_copy(tmp_path, spec))
+    old, new = triage.compile_rules(old_ds), triage.compile_rules(new_ds)
+    groups = diff.reader_changes(old, new, [c["findings"] for c in old_ds.triage["scenarios"]])
+    assert groups
+    tiers = vocab.tiers()
+    lowered = [tiers.rank(g.new_tier) > tiers.rank(g.old_tier) for g in groups]
+    assert any(lowered) and lowered == sorted(lowered, reverse=True), "lowerings first"
+    grouped = {}
+    for g in groups:
+        for reader in g.readers:
+            assert (old.run(reader)[0].tier, new.run(reader)[0].tier) == (g.old_tier, g.new_tier), reader
+            assert (old.run(reader)[0].outcome, new.run(reader)[0].outcome) == (g.old_outcome, g.new_outcome), reader
+            assert reader not in grouped, "each reader in one group"
+            grouped[reader] = g
+    asked = sorted(set(old.asked) | set(new.asked))
+    rng = random.Random(19)
     for _ in range(3000):
-        reader = {f for f in asked if rng.random() < 0.08}
-        p, q = triage.walk(old, reader), triage.walk(new, reader)
-        assert (tiers(old, p) != tiers(new, q)) == ((p, q) in pairs), reader
+        reader = frozenset(rng.sample(asked, rng.randint(0, 2)))
+        before, after = old.run(reader)[0], new.run(reader)[0]
+        assert ((before.tier, before.outcome) != (after.tier, after.outcome)) == (reader in grouped), sorted(reader)
+
+
+def test_no_reader_change_says_so(tmp_path):
+    """A flowchart change that moves no reader says so (here: a screen's help reworded)."""
+    spec = {"edits": [{"file": "data/triage.yaml", "replace": [["    help: If you are not sure whether one applies, tick it.",
+                                                                  "    help: Tick any that apply."]]}]}
+    report = diff.compare(model.load(ROOT / "data"), model.load(edited_copy(tmp_path, spec)))
+    assert "No reader's outcome changes." in report
+    assert "⚠" not in report
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -85,7 +98,7 @@ def test_cli_compares_a_git_ref_with_the_working_tree(tmp_path):
     git(repo, "add", "data")
     git(repo, "commit", "-q", "-m", "base")
     git(repo, "checkout", "-q", "-b", "feature")
-    spec = json.loads(CASES[0].read_text(encoding="utf-8"))
+    spec = json.loads(LOWER.read_text(encoding="utf-8"))
     for edit in spec["edits"]:
         apply_edit(repo, edit)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -93,8 +106,8 @@ def test_cli_compares_a_git_ref_with_the_working_tree(tmp_path):
         result = subprocess.run([sys.executable, "-m", "macros.data.diff", *args], cwd=repo, env=env, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert "⚠ lowers: Symptom High temperature (`fever`)" in result.stdout
-        # How many groups depends on the real tree's shape; that the change is reported does not.
-        assert re.search(r"\(outcome `soon-history`\): \d+ group\(s\) of readers", result.stdout)
+        # How many readers depends on the real rules; that the change is reported does not.
+        assert re.search(r"\(outcome `soon-history`, now `urgent-cancer`\): \d+ reader\(s\), e\.g\. ", result.stdout)
     assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout.strip()  # untouched
     bad = subprocess.run([sys.executable, "-m", "macros.data.diff", "no-such-ref"], cwd=repo, env=env, capture_output=True, text=True)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr

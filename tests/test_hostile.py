@@ -11,9 +11,9 @@ JSON API and search index parse. One build per corpus string (S in all the
 fields the validator accepts), run two at a time, keeps this fast enough for
 every CI run. Figures are printed at the end (``pytest -s``) and asserted.
 
-The triage tree is a minimal tree in data/triage.yaml's format (two
-questions, two outcomes, a combination and a scenario); its text fields
-(``triage_text_fields``) are attacked like the records'.
+The flowchart is a minimal one in data/triage.yaml's format (two screens,
+an outcome per tier used, a combination rule, a note and a scenario); its
+text fields (``triage_text_fields``) are attacked like the records'.
 """
 
 from __future__ import annotations
@@ -164,30 +164,40 @@ def mini_records() -> dict[str, dict[str, dict]]:
 
 
 def minimal_triage(records: dict) -> dict:
-    """A small tree in data/triage.yaml's format that the validator accepts for the mini dataset.
+    """A small flowchart in data/triage.yaml's format that the validator accepts for the mini dataset.
 
-    One question asks about every finding with an urgency (so every rule holds),
-    a second one about a finding without; outcomes, a combination and a
-    scenario carry the text fields the corpus attacks.
+    The first screen asks about every finding with an urgency, each listed by
+    an outcome of its tier; the second about a finding without one. A
+    combination rule (an urgent finding with the calm one) has an emergency
+    outcome; a note, a scenario and the safety net carry text too.
     """
     real = _read(ROOT / "data" / "triage.yaml")
     source = real["sources"][0]
+    causes = sorted(records["causes"])[:1]
     findings = {**records["symptoms"], **records["risk-factors"]}
     urgent = sorted(f for f, d in findings.items() if d.get("urgency"))
     calm = sorted(f for f, d in findings.items() if not d.get("urgency"))
     assert urgent and calm, "the mini dataset needs findings with and without an urgency"
+    outcomes = {"out-emergency": {"tier": "emergency", "title": "Get emergency help now", "advice": "Call for help.",
+                                  "watch_for": "Anything worse.", "causes": list(causes)}}
+    for fid in urgent:  # one outcome per tier of the findings' urgencies, listing them
+        tier = findings[fid]["urgency"]
+        outcomes.setdefault(f"out-{tier}", {"tier": tier, "title": "Get help", "advice": "Ask for help.", "causes": list(causes)})
+        outcomes[f"out-{tier}"].setdefault("for_findings", []).append(fid)
+    outcomes["out-self-care"] = {"tier": "self-care", "title": "Look after it at home", "advice": "Keep moving.",
+                                 "watch_for": "Pain that gets worse.", "causes": list(causes)}
     return {
-        "start": "q-signs",
-        "nodes": {
-            "q-signs": {"question": "Do you have any of these signs?", "help": "Tick through the list.", "label": "Signs?",
-                        "any_of": urgent, "if_yes": "out-emergency", "if_no": "q-other"},
-            "q-other": {"question": "Do you have this?", "any_of": calm[:1], "if_yes": "out-self-care", "if_no": "out-self-care"},
-            "out-emergency": {"tier": "emergency", "title": "Get emergency help now", "advice": "Call for help.",
-                              "watch_for": "Anything worse.", "causes": sorted(records["causes"])[:1]},
-            "out-self-care": {"tier": "self-care", "title": "Look after it at home", "advice": "Keep moving.",
-                              "causes": sorted(records["causes"])[:1]},
-        },
-        "combinations": [{"together": [urgent[:1], calm[:1]], "at_least": "emergency", "why": "Both together.", "sources": [source]}],
+        "screens": [
+            {"id": "signs", "label": "Signs", "question": "Do you have any of these signs?", "help": "Tick through the list.",
+             "findings": urgent},
+            {"id": "other", "label": "Other", "question": "Do you have this?", "help": "Tick it if it applies.", "findings": calm[:1]},
+        ],
+        "default_outcome": "out-self-care",
+        "safety_net": "Call for help if you cannot feel your legs.",
+        "notes": [{"when": calm[0], "text": "Say so when you get help."}],
+        "outcomes": outcomes,
+        "combinations": [{"id": "both", "together": [urgent[:1], calm[:1]], "at_least": "emergency", "outcome": "out-emergency",
+                          "why": "Both together.", "sources": [source]}],
         "scenarios": [{"findings": calm[:1], "expect": "self-care", "why": "Nothing worrying.", "sources": [source]}],
         "sources": [source],
         "last_reviewed": real["last_reviewed"],
@@ -257,13 +267,13 @@ def text_fields(records: dict) -> list[tuple[str, str, tuple]]:
 
 
 def triage_text_fields(tree: dict) -> list[tuple[str, str, tuple]]:
-    """("triage", "triage", path) for every text field of the minimal tree."""
-    fields = []
-    for name, node in tree["nodes"].items():
-        for key in ("question", "help", "label", "title", "advice", "watch_for"):
-            if key in node:
-                fields.append(("triage", "triage", ("nodes", name, key)))
-    fields += [("triage", "triage", ("combinations", 0, "why")), ("triage", "triage", ("scenarios", 0, "why"))]
+    """("triage", "triage", path) for every text field of the minimal flowchart."""
+    fields = [("triage", "triage", ("screens", i, key)) for i, screen in enumerate(tree["screens"])
+              for key in ("question", "help", "label") if key in screen]
+    fields += [("triage", "triage", ("outcomes", oid, key)) for oid, outcome in tree["outcomes"].items()
+               for key in ("title", "advice", "watch_for") if key in outcome]
+    fields += [("triage", "triage", ("safety_net",)), ("triage", "triage", ("notes", 0, "text")),
+               ("triage", "triage", ("combinations", 0, "why")), ("triage", "triage", ("scenarios", 0, "why"))]
     return fields
 
 

@@ -196,8 +196,8 @@ def test_template_ids_point_at_real_records(stem, dataset):
     if stem == "glossary-entry":
         data = {"terms": data}
     for where, ref, target in schemas.references(name, data):
-        if target == "nodes":
-            ids = set(data.get("nodes") or {})
+        if target == "outcomes":  # the flowchart's own outcomes
+            ids = set(data.get("outcomes") or {})
         elif target == "findings":
             ids = set(dataset.findings())
         else:

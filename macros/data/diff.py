@@ -12,20 +12,25 @@ compared with ./data. The report lists, for a clinical reviewer:
   grades, roles and typicality shown before -> after in words (titles from
   data/schemas/vocabularies.schema.json, via macros.data.vocab);
 * sources cited or no longer cited;
-* for the triage tree, every group of readers whose outcome tier changed.
-  Method: ``macros.data.triage.paths`` enumerates every path of the old tree and
-  of the new one, as the safety proof does. A path is a set of answers, so it
-  describes a set of readers: Yes to a question means at least one of its
-  findings, No means none of them. For every pair (old path, new path) whose
-  answers can hold together (each Yes question keeps a finding that no No
-  question excludes), the readers on both exist, and every reader is in
-  exactly one pair. Where the two outcomes' tiers differ, the pair is
-  reported with an example reader (one finding per Yes answer), whom
-  ``walk`` takes down exactly those two paths.
+* for the flowchart (data/triage.yaml), each screen, outcome, combination
+  rule and scenario that changed, by id (new words on an emergency or urgent
+  outcome are shown in full, before and after);
+* every group of flowchart readers whose result changes. Method: the rules of
+  each side are compiled (``macros.data.triage.compile_rules``); the readers
+  checked are those both sides' proofs start from (``triage.readers``: no
+  finding, each finding alone, one finding from each line of each rule, each
+  scenario of either side), and each of them with one finding more (any
+  finding either side asks about or gives an urgency). Each is run through
+  the old and the new stepper (``Rules.run``); readers whose tier changes are
+  grouped by (old tier, new tier, old outcome, new outcome) and each group is
+  named by its smallest reader. Readers whose outcome changes within the same
+  tier are counted apart. With none: "No reader's outcome changes."
 
-Anything that lowers a tier, a grade or a role (including an urgency
-removed, or a finding taken out of a triage question) is flagged at the top
-with ⚠. CI writes the report to the job summary of every pull request.
+Anything that lowers a tier, a grade or a role (an urgency lowered, a reader
+whose tier drops, a finding taken off a screen, a combination rule or a
+scenario removed) is flagged at the top with ⚠, as are new words on an
+emergency or urgent outcome. CI writes the report to the job summary of
+every pull request.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ VOCAB_FIELDS = {"urgency": "tier", "tier": "tier", "at_least": "tier", "expect":
                 "typical": "typicality"}
 RANKED = {"tier": "tier", "grade": "grade", "role": "role"}  # lower in the list = lower care or weaker evidence
 # Keys that identify an entry of a list of groups of fields, so entries are matched, not compared by position.
-ENTRY_KEYS = ("id", "term", "mechanism", "claim", "causes", "findings", "together", "situation")
+ENTRY_KEYS = ("id", "term", "mechanism", "claim", "causes", "findings", "together", "situation", "when")
 MAX_READERS = 40  # changed reader groups listed in full; the rest are counted
 SHORT = 90  # text up to this long is quoted before -> after; longer text is "reworded"
 
@@ -57,6 +62,7 @@ SHORT = 90  # text up to this long is quoted before -> after; longer text is "re
 @dataclass
 class Report:
     lowers: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # not lower, but a clinical reviewer must read them (flagged ⚠)
     sections: list[str] = field(default_factory=list)
     renamed: dict = field(default_factory=dict)  # (kind, old id) -> new id
 
@@ -210,9 +216,8 @@ def compare_records(old: model.Dataset, new: model.Dataset, report: Report) -> N
         if a.loaded.problems or not a.data:
             changed.append(f"#### {title}\n\n- cannot be read now; the validator says why")
             continue
-        if ak[0] == "triage":  # the nodes one by one; the rest (combinations, scenarios...) as fields
-            rest_b, rest_a = ({k: v for k, v in d.items() if k != "nodes"} for d in (b.data, a.data))
-            rows = _triage_nodes(b.data, a.data, report) + diff_value((), rest_b, rest_a, "the flowchart", report)
+        if ak[0] == "triage":  # screens, outcomes, rules and scenarios entry by entry; the rest as fields
+            rows = _triage_entries(b.data, a.data, report)
         else:
             rows = diff_value((), b.data, a.data, title.replace("**", ""), report)
         rows = [r for r in rows if not (bk != ak and r.startswith("id: "))]  # the rename is listed above
@@ -222,123 +227,237 @@ def compare_records(old: model.Dataset, new: model.Dataset, report: Report) -> N
         report.sections.append("### Changed records\n\n" + "\n\n".join(changed))
 
 
-def _triage_nodes(old: dict, new: dict, report: Report) -> list[str]:
-    """The tree's questions and outcomes, node by node; a finding taken out of a question is flagged."""
-    old_nodes, new_nodes = triage.nodes(old), triage.nodes(new)
+# ---- the flowchart, entry by entry ----------------------------------------------
+
+TRIAGE_ENTRIES = ("screens", "outcomes", "combinations", "scenarios")  # compared entry by entry; the rest as fields
+TEXT_KEYS = ("title", "advice", "watch_for")  # an outcome's words, shown in full on a red-flag outcome
+
+
+def _by_id(entries: Any) -> dict[str, dict]:
+    if isinstance(entries, dict):
+        return {k: v for k, v in entries.items() if isinstance(v, dict)}
+    if isinstance(entries, list):
+        return {e["id"]: e for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    return {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _prefixed(prefix: str, rows: list[str]) -> list[str]:
+    return [f"⚠ {prefix} {r[2:]}" if r.startswith("⚠ ") else f"{prefix} {r}" for r in rows]
+
+
+def _full(text: Any) -> str:
+    return f"“{' '.join(text.split())}”" if isinstance(text, str) else "nothing"
+
+
+def _together(lines: Any) -> str:
+    if not isinstance(lines, list):
+        return shown(lines)
+    return " and ".join("(" + " or ".join(f"`{f}`" for f in _strings(line)) + ")" for line in lines)
+
+
+def _red_flag(tier: Any) -> bool:
+    tiers = vocab.tiers()
+    return tier in tiers and tiers.rank(tier) <= tiers.rank("urgent")
+
+
+def _triage_entries(old: dict, new: dict, report: Report) -> list[str]:
+    """The flowchart's screens, outcomes, rules and scenarios entry by entry, then its other fields."""
+    rows = _screens(old, new, report) + _outcomes(old, new, report) + _combinations(old, new, report) + _cases(old, new, report)
+    rest_b, rest_a = ({k: v for k, v in d.items() if k not in TRIAGE_ENTRIES} for d in (old, new))
+    return rows + diff_value((), rest_b, rest_a, "the flowchart", report)
+
+
+def _screens(old: dict, new: dict, report: Report) -> list[str]:
+    """Each screen's words and findings; a finding taken off a screen is flagged."""
+    before, after = _by_id(old.get("screens")), _by_id(new.get("screens"))
     rows: list[str] = []
-    for name in [n for n in new_nodes if n not in old_nodes]:
-        rows.append(f"node `{name}` added" + (f" ({words('tier', new_nodes[name].get('tier'))})" if "tier" in new_nodes[name] else ""))
-    for name in [n for n in old_nodes if n not in new_nodes]:
-        rows.append(f"node `{name}` removed")
-    for name in [n for n in old_nodes if n in new_nodes]:
-        o, n = old_nodes[name], new_nodes[name]
-        if not (isinstance(o, dict) and isinstance(n, dict)):
-            continue
-        o_any, n_any = o.get("any_of"), n.get("any_of")
-        if isinstance(o_any, list) and isinstance(n_any, list):
-            gone = [f for f in o_any if f not in n_any]
-            if gone:
-                report.lowers.append(f"the flowchart: question `{name}` no longer asks about {ids(gone)}")
-        for row in diff_value((), o, n, f"the flowchart: node `{name}`", report):
-            rows.append(f"node `{name}` {row}" if not row.startswith("⚠") else f"⚠ node `{name}` {row[2:]}")
+    if [s for s in before if s in after] != [s for s in after if s in before]:
+        rows.append(f"screens reordered: {ids(before)} -> {ids(after)}")
+    now_on = {f: sid for sid, s in after.items() for f in _strings(s.get("findings"))}
+    for sid, s in after.items():
+        if sid not in before:
+            rows.append(f"screen `{sid}` added: {shown(s.get('question'))}, asks about {ids(_strings(s.get('findings')))}")
+    for sid, s in before.items():
+        if sid not in after:
+            rows.append(f"screen `{sid}` removed")
+            new_findings: list[str] = []
+        else:
+            words_b, words_a = ({k: v for k, v in d.items() if k != "findings"} for d in (s, after[sid]))
+            rows += _prefixed(f"screen `{sid}`", diff_value((), words_b, words_a, f"the flowchart: screen `{sid}`", report))
+            new_findings = _strings(after[sid].get("findings"))
+            added = [f for f in new_findings if f not in _strings(s.get("findings"))]
+            if added:
+                rows.append(f"screen `{sid}` now also asks about {ids(added)}")
+        for fid in [f for f in _strings(s.get("findings")) if f not in new_findings]:
+            where = f"now asked on screen `{now_on[fid]}`" if fid in now_on else "no longer asked on any screen"
+            rows.append(f"⚠ screen `{sid}` no longer asks about `{fid}` ({where})")
+            report.lowers.append(f"the flowchart: screen `{sid}` no longer asks about `{fid}` ({where})")
     return rows
 
 
-# ---- triage readers ------------------------------------------------------------
+def _outcomes(old: dict, new: dict, report: Report) -> list[str]:
+    """Each outcome; new words on an emergency or urgent outcome are shown in full and flagged."""
+    before, after = _by_id(old.get("outcomes")), _by_id(new.get("outcomes"))
+    rows = [f"outcome `{oid}` added ({words('tier', o.get('tier'))}): {shown(o.get('title'))}"
+            for oid, o in after.items() if oid not in before]
+    rows += [f"outcome `{oid}` removed (was {words('tier', o.get('tier'))})" for oid, o in before.items() if oid not in after]
+    for oid in [o for o in before if o in after]:
+        o, n = before[oid], after[oid]
+        red = next((t for t in (o.get("tier"), n.get("tier")) if _red_flag(t)), None)
+        plain = [k for k in list(o) + [k for k in n if k not in o] if not (red and k in TEXT_KEYS)]
+        rows += _prefixed(f"outcome `{oid}`", diff_value((), {k: o.get(k) for k in plain}, {k: n.get(k) for k in plain},
+                                                        f"the flowchart: outcome `{oid}`", report))
+        for key in TEXT_KEYS if red else ():
+            if o.get(key) != n.get(key):
+                rows.append(f"⚠ outcome `{oid}` (tier {vocab.tiers()[red].title}) {key} changed:\n"
+                            f"  - before: {_full(o.get(key))}\n  - now: {_full(n.get(key))}")
+                report.checks.append(f"the flowchart: new {key} on {words('tier', red)} outcome `{oid}`; read it in full below")
+    return rows
+
+
+def _combinations(old: dict, new: dict, report: Report) -> list[str]:
+    """Each combination rule, by id; a rule removed is flagged."""
+    before, after = _by_id(old.get("combinations")), _by_id(new.get("combinations"))
+
+    def rule(c: dict) -> str:
+        return f"{_together(c.get('together'))} -> at least {words('tier', c.get('at_least'))}, outcome `{c.get('outcome')}`"
+
+    rows = [f"combination `{cid}` added: {rule(c)}" for cid, c in after.items() if cid not in before]
+    for cid, c in before.items():
+        if cid not in after:
+            rows.append(f"⚠ combination `{cid}` removed (was {rule(c)})")
+            report.lowers.append(f"the flowchart: removes combination rule `{cid}` ({rule(c)})")
+            continue
+        n = after[cid]
+        if c.get("together") != n.get("together"):
+            rows.append(f"combination `{cid}` together: {_together(c.get('together'))} -> {_together(n.get('together'))}")
+        rest_b, rest_a = ({k: v for k, v in d.items() if k != "together"} for d in (c, n))
+        rows += _prefixed(f"combination `{cid}`", diff_value((), rest_b, rest_a, f"the flowchart: combination `{cid}`", report))
+    return rows
+
+
+def _cases(old: dict, new: dict, report: Report) -> list[str]:
+    """Each clinical scenario, named by its findings; a scenario removed is flagged."""
+    def by_findings(tree: dict) -> dict[str, dict]:
+        cases = tree.get("scenarios") if isinstance(tree.get("scenarios"), list) else []
+        return {" + ".join(f"`{f}`" for f in sorted(_strings(c.get("findings")))): c for c in cases if isinstance(c, dict)}
+
+    before, after = by_findings(old), by_findings(new)
+    rows = [f"scenario {k} added: expects {words('tier', c.get('expect'))}" for k, c in after.items() if k not in before]
+    for k, c in before.items():
+        if k not in after:
+            rows.append(f"⚠ scenario {k} removed (expected {words('tier', c.get('expect'))})")
+            report.lowers.append(f"the flowchart: removes scenario {k} (expected {words('tier', c.get('expect'))}), a check on the rules")
+        else:
+            rows += _prefixed(f"scenario {k}", diff_value((), c, after[k], f"the flowchart: scenario {k}", report))
+    return rows
+
+
+# ---- flowchart readers ---------------------------------------------------------
 
 @dataclass(frozen=True)
-class ReaderChange:
-    example: tuple[str, ...]  # one finding per Yes answer: a reader walk() takes down both paths
-    choices: tuple[tuple[str, ...], ...]  # per Yes answer, the findings that would do
-    old_path: triage.Path
-    new_path: triage.Path
+class ReaderGroup:
+    """The readers checked who go from one result to another (old -> new tier and outcome), smallest first."""
+
     old_tier: str
     new_tier: str
+    old_outcome: str
+    new_outcome: str
+    readers: tuple[frozenset[str], ...]
 
 
-def _answers(tree: dict, path: triage.Path) -> tuple[list[set[str]], set[str]]:
-    graph = triage.nodes(tree)
-    yes = [set(graph[s.node]["any_of"]) for s in path.steps if s.answer]
-    no = set().union(*[set(graph[s.node]["any_of"]) for s in path.steps if not s.answer])
-    return yes, no
+def _scenario_findings(ds: model.Dataset) -> list[list[str]]:
+    cases = ds.triage.get("scenarios")
+    return [_strings(c.get("findings")) for c in cases if isinstance(c, dict)] if isinstance(cases, list) else []
 
 
-def reader_changes(old_tree: dict, new_tree: dict) -> list[ReaderChange]:
-    """Every group of readers whose outcome tier differs between the two trees (see the module docstring)."""
-    old_paths, new_paths = list(triage.paths(old_tree)), list(triage.paths(new_tree))
-    old_graph, new_graph = triage.nodes(old_tree), triage.nodes(new_tree)
-    old_answers = [_answers(old_tree, p) for p in old_paths]
-    new_answers = [_answers(new_tree, p) for p in new_paths]
-    changes: list[ReaderChange] = []
-    for p, (p_yes, p_no) in zip(old_paths, old_answers, strict=True):
-        old_tier = old_graph[p.outcome]["tier"]
-        for q, (q_yes, q_no) in zip(new_paths, new_answers, strict=True):
-            new_tier = new_graph[q.outcome]["tier"]
-            if new_tier == old_tier:
-                continue
-            excluded = p_no | q_no
-            choices = [sorted(s - excluded) for s in p_yes + q_yes]
-            if not all(choices):
-                continue  # no reader answers both paths this way
-            example: list[str] = []
-            for options in choices:
-                if not set(options) & set(example):
-                    example.append(options[0])
-            unique = tuple(dict.fromkeys(tuple(c) for c in choices))
-            changes.append(ReaderChange(tuple(example), unique, p, q, old_tier, new_tier))
+def readers_checked(old: triage.Rules, new: triage.Rules, scenarios: Iterable[Iterable[str]] = ()) -> set[frozenset[str]]:
+    """The readers both sides' proofs start from (triage.readers, with the scenarios), and each with one finding more."""
+    scenarios = [frozenset(s) for s in scenarios]
+    base = set(triage.readers(old, scenarios)) | set(triage.readers(new, scenarios))
+    extra = dict.fromkeys(old.asked + new.asked + tuple(sorted(set(old.urgency) | set(new.urgency))))
+    return base | {reader | {fid} for reader in base for fid in extra if fid not in reader}
+
+
+class _Remembering:
+    """The rules, with evaluate() remembering its answers: the stepper asks it the same findings for many readers."""
+
+    run = triage.Rules.run  # the stepper itself, reading screens and evaluate from here
+
+    def __init__(self, rules: triage.Rules):
+        self._rules, self._seen = rules, {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._rules, name)
+
+    def evaluate(self, findings: Iterable[str]) -> triage.Result:
+        key = frozenset(findings)
+        if key not in self._seen:
+            self._seen[key] = self._rules.evaluate(key)
+        return self._seen[key]
+
+
+def reader_changes(old: triage.Rules, new: triage.Rules, scenarios: Iterable[Iterable[str]] = ()) -> list[ReaderGroup]:
+    """Every group of readers checked whose tier or outcome differs (see the module docstring), lowerings first."""
+    groups: dict[tuple[str, str, str, str], list[frozenset[str]]] = {}
+    old_run, new_run = _Remembering(old).run, _Remembering(new).run
+    for reader in sorted(readers_checked(old, new, scenarios), key=lambda r: (len(r), sorted(r))):
+        (before, _n), (after, _m) = old_run(reader), new_run(reader)
+        if (before.tier, before.outcome) != (after.tier, after.outcome):
+            groups.setdefault((before.tier, after.tier, before.outcome, after.outcome), []).append(reader)
     tiers = vocab.tiers()
-    changes.sort(key=lambda c: (tiers.rank(c.new_tier) - tiers.rank(c.old_tier) <= 0, c.example))
-    return changes
+    out = [ReaderGroup(*key, tuple(members)) for key, members in groups.items()]
+    out.sort(key=lambda g: (tiers.rank(g.old_tier) >= tiers.rank(g.new_tier), tiers.rank(g.old_tier), len(g.readers[0]),
+                            sorted(g.readers[0])))
+    return out
 
 
 def compare_triage(old: model.Dataset, new: model.Dataset, report: Report) -> None:
-    old_tree, new_tree = _usable_tree(old), _usable_tree(new)
-    if old_tree is None or new_tree is None:
-        if (old_tree is None) != (new_tree is None):
-            report.sections.append("### Flowchart readers\n\nThe flowchart cannot be compared: one side does not validate.")
+    old_rules, new_rules = triage.compile_rules(old), triage.compile_rules(new)
+    if old_rules is None or new_rules is None:
+        if (old_rules is None) != (new_rules is None):
+            report.sections.append("### Flowchart readers\n\nThe flowchart cannot be compared: one side cannot be read "
+                                   "(the validator says why).")
         return
-    try:
-        changes = reader_changes(old_tree, new_tree)
-    except (OverflowError, ValueError, KeyError):
-        report.sections.append("### Flowchart readers\n\nThe flowchart cannot be compared: one side has a loop or too many paths.")
-        return
-    if not changes:
-        if old_tree != new_tree:
-            report.sections.append("### Flowchart readers\n\nNo reader's outcome tier changes.")
+    groups = reader_changes(old_rules, new_rules, _scenario_findings(old) + _scenario_findings(new))
+    if not groups:
+        if old.triage != new.triage or old_rules.urgency != new_rules.urgency:
+            report.sections.append("### Flowchart readers\n\nNo reader's outcome changes.")
         return
     names = {fid: rec.title for fid, rec in {**old.findings(), **new.findings()}.items()}
     tiers = vocab.tiers()
-    groups: dict[tuple, list[ReaderChange]] = {}
-    for change in changes:
-        groups.setdefault((change.old_tier, change.new_tier, change.old_path.outcome, change.new_path.outcome), []).append(change)
+    moved = [g for g in groups if g.old_tier != g.new_tier]
+    same = [g for g in groups if g.old_tier == g.new_tier]
     lines = []
-    for (old_tier, new_tier, old_out, new_out), members in groups.items():
-        lowered = tiers.rank(new_tier) > tiers.rank(old_tier)
-        where = f"outcome `{old_out}`" + (f", now `{new_out}`" if new_out != old_out else "")
-        lines.append(f"- {'⚠ ' if lowered else ''}**{words('tier', old_tier)} -> {words('tier', new_tier)}** "
-                     f"({where}): {len(members)} group(s) of readers")
-        for change in members[:MAX_READERS]:
-            who = " + ".join(f"{names.get(f, f)} (`{f}`)" for f in change.example) or "no warning sign"
-            yes_old = [s.node for s in change.old_path.steps if s.answer]
-            yes_new = [s.node for s in change.new_path.steps if s.answer]
-            answers = (f"Yes to {ids(yes_old) or 'nothing'}" if yes_old == yes_new
-                       else f"before Yes to {ids(yes_old) or 'nothing'}; now Yes to {ids(yes_new) or 'nothing'}")
-            lines.append(f"  - {who}: {answers}, No to the other questions asked")
-        if len(members) > MAX_READERS:
-            lines.append(f"  - … and {len(members) - MAX_READERS} more")
-        if lowered:
-            example = " + ".join(f"`{f}`" for f in members[0].example) or "no warning sign"
-            report.lowers.append(f"the flowchart: {len(members)} group(s) of readers, e.g. a reader with {example}, now end at "
-                                 f"{words('tier', new_tier)} instead of {words('tier', old_tier)} (outcome `{new_out}`)")
-    report.sections.append(f"### Flowchart readers whose outcome tier changes ({len(changes)} group(s))\n\n"
-                           "A group is the readers who give one set of answers in the old tree and one in the new one "
-                           "(a Yes means at least one finding of that question). Each is named by an example reader with "
-                           "exactly these findings.\n\n" + "\n".join(lines))
-
-
-def _usable_tree(ds: model.Dataset) -> dict | None:
-    _rec, tree = triage._usable(ds)
-    return tree
+    for group in moved[:MAX_READERS]:
+        lowered = tiers.rank(group.new_tier) > tiers.rank(group.old_tier)
+        who = " + ".join(f"{names.get(f, f)} (`{f}`)" for f in sorted(group.readers[0])) or "no warning sign"
+        where = f"outcome `{group.old_outcome}`" + (f", now `{group.new_outcome}`" if group.new_outcome != group.old_outcome else "")
+        lines.append(f"- {'⚠ ' if lowered else ''}**{words('tier', group.old_tier)} -> {words('tier', group.new_tier)}** "
+                     f"({where}): {len(group.readers)} reader(s), e.g. {who}")
+    for group in moved:
+        if tiers.rank(group.new_tier) > tiers.rank(group.old_tier):
+            example = " + ".join(f"`{f}`" for f in sorted(group.readers[0])) or "no warning sign"
+            report.lowers.append(f"the flowchart: {len(group.readers)} reader(s), e.g. a reader with {example}, now reach "
+                                 f"{words('tier', group.new_tier)} instead of {words('tier', group.old_tier)} "
+                                 f"(outcome `{group.new_outcome}`)")
+    if len(moved) > MAX_READERS:
+        lines.append(f"- … and {len(moved) - MAX_READERS} more group(s)")
+    if same:
+        lines.append(f"- Same tier, another outcome: {sum(len(g.readers) for g in same)} reader(s) in {len(same)} group(s), e.g. "
+                     + "; ".join(f"{' + '.join(f'`{f}`' for f in sorted(g.readers[0])) or 'no finding'}: "
+                                 f"`{g.old_outcome}` -> `{g.new_outcome}`" for g in same[:3]))
+    head = (f"### Flowchart readers whose tier changes ({len(moved)} group(s))" if moved
+            else "### Flowchart readers\n\nNo reader's tier changes.")
+    report.sections.append(head + "\n\nReaders checked: the readers the validator starts from on either side (no finding, each "
+                           "finding alone, one finding from each line of each rule, each scenario), and each of them with one "
+                           "finding more. A group is the readers whose tier and outcome change the same way; each is named by "
+                           "its smallest reader, whom `python -m macros.triage` gives the old and the new result.\n\n"
+                           + "\n".join(lines))
 
 
 # ---- sources --------------------------------------------------------------------
@@ -367,9 +486,11 @@ def compare(old: model.Dataset, new: model.Dataset, base_name: str = "the base")
     compare_citations(old, new, report)
     compare_triage(old, new, report)
     out = [f"## What this change means for readers (compared with {base_name})", ""]
-    if report.lowers:
-        out += ["> [!WARNING]", "> ⚠ **This change lowers care or evidence.** A clinical reviewer should check:"]
+    if report.lowers or report.checks:
+        what = "lowers care or evidence" if report.lowers else "changes what readers with a warning sign are told"
+        out += ["> [!WARNING]", f"> ⚠ **This change {what}.** A clinical reviewer should check:"]
         out += [f"> - ⚠ lowers: {line}" for line in report.lowers]
+        out += [f"> - ⚠ check: {line}" for line in report.checks]
         out.append("")
     if not report.sections:
         out.append("No change to the data readers see.")

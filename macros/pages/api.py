@@ -5,7 +5,7 @@ writes:
 
     api/<kind>.json      one object per record kind, keyed by record id
     api/glossary.json    the glossary terms, as a list
-    api/triage.json      the flowchart's decision tree, as in data/triage.yaml
+    api/triage.json      the flowchart (screens, outcomes, rules, scenarios), as in data/triage.yaml
     api/schemas/*.json   the JSON Schemas the records follow (byte-for-byte copies)
 
 The output is deterministic (sorted keys, records in id order, no
