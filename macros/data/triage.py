@@ -36,6 +36,7 @@ The rules below run in ``python -m macros.validate`` like every other rule:
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -84,25 +85,33 @@ class Rules:
     default: str
     known: frozenset[str]  # every finding id in the dataset
 
-    @property
+    @functools.cached_property
     def asked(self) -> tuple[str, ...]:
         return tuple(f for _sid, found in self.screens for f in found)
+
+    @functools.cached_property
+    def _order(self) -> dict[str, int]:
+        return {f: i for i, f in enumerate(self.asked)}
+
+    @functools.cached_property
+    def _rank(self) -> dict[str, int]:
+        return {t: vocab.tiers().rank(t) for t in vocab.tiers().ids}
 
     def evaluate(self, findings: Iterable[str]) -> Result:
         """The tier and outcome for a reader with exactly these findings (order does not matter)."""
         have = frozenset(findings)
-        tiers = vocab.tiers()
+        ranks = self._rank
         best: Result | None = None
-        best_rank = len(tiers.ids)  # below self-care: any rule beats it
+        best_rank = len(ranks)  # below self-care: any rule beats it
         for rule in self.combinations:
             if all(not line.isdisjoint(have) for line in rule.lines):
-                rank = tiers.rank(rule.at_least)
+                rank = ranks[rule.at_least]
                 if rank < best_rank:
                     because = tuple(f for f in self.asked if any(f in line for line in rule.lines) and f in have)
                     best, best_rank = Result(rule.at_least, rule.outcome, rule.id, because), rank
-        order = {f: i for i, f in enumerate(self.asked)}
+        order = self._order
         for fid in sorted((f for f in have if f in self.urgency), key=lambda f: (order.get(f, len(order)), f)):
-            rank = tiers.rank(self.urgency[fid])
+            rank = ranks[self.urgency[fid]]
             if rank < best_rank:
                 best, best_rank = Result(self.urgency[fid], self.single_outcome.get(fid, self.default), "finding:" + fid, (fid,)), rank
         return best or Result(self.outcome_tier.get(self.default, "self-care"), self.default, "default", ())

@@ -261,7 +261,8 @@ def claims_section(ds: Dataset, rec: Record, page: str) -> Html:
                 Html("    **Claim:** {}").format(claim["claim"]), Html(""),
                 Html("    **What the evidence shows:** {}").format(claim["evidence"]), Html(""),
                 Html("    Sources: {}").format(cited), Html("")]
-    return NL.join(out)
+    # In a div of its own so that print (guide.css) can leave it out: a cause page prints in at most 4 pages.
+    return div("claims-checked", NL.join(out))
 
 
 def section(title: object, text: object, anchor: str = "") -> Html:
