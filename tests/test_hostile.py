@@ -572,7 +572,7 @@ def _tooltip_html(tmp_path, terms: list[dict], source: str) -> str:
 
 PLACEHOLDER_PAGE = (
     "It's a test &amp; more: colic.\n\n"
-    '<div class="bsg-tree" data-tree="{&quot;a&quot;: 1}" markdown="0">wzxhzdk klzzwxh colic</div>\n\n'
+    '<div class="bsg-tree" data-rules="{&quot;a&quot;: 1}" markdown="0">wzxhzdk klzzwxh colic</div>\n\n'
     "| Head | It's |\n| --- | --- |\n| wzxhzdk:0 | klzzwxh &lt; colic |\n"
 )
 
@@ -587,7 +587,7 @@ def test_a_placeholder_term_cannot_split_the_stash_even_unchecked(tmp_path, monk
     html = _tooltip_html(tmp_path, [{"term": word, "meaning": "Broken on purpose."}, {"term": "colic", "meaning": "Pain."}],
                          PLACEHOLDER_PAGE)
     assert "\x02" not in html and "\x03" not in html
-    assert 'data-tree="{&quot;a&quot;: 1}"' in html, html
+    assert 'data-rules="{&quot;a&quot;: 1}"' in html, html
     assert "It&#39;s" in html or "It's" in html
     assert "&amp; more" in html and "&lt; colic" in html
     assert html.count('<abbr title="Pain.">colic</abbr>') == 1, html

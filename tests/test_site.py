@@ -261,7 +261,7 @@ def test_glossary_terms_become_tooltips(built_site, dataset):
 
 def test_tooltips_mark_each_term_once_per_page_and_leave_the_markup_whole(built_site, dataset):
     """Issue 21/22: the first mention of each glossary entry per page, never in headings or links; no page carries
-    Python-Markdown's stash markers (U+0002, U+0003) or placeholder words, and the flowchart keeps its data-tree."""
+    Python-Markdown's stash markers (U+0002, U+0003) or placeholder words, and the flowchart keeps its data-rules."""
     meaning_entry = {" ".join(t["meaning"].split()): n for n, t in enumerate(dataset.glossary)}
     pages = html_pages(built_site)
     total = 0
@@ -278,7 +278,7 @@ def test_tooltips_mark_each_term_once_per_page_and_leave_the_markup_whole(built_
         for heading in article.find_all("h1") + article.find_all("h2") + article.find_all("a"):
             assert heading.find("abbr") is None, f"{name}: a tooltip inside <{heading.tag}>"
     assert total > len(pages), "tooltips went missing"
-    assert 'data-tree="' in (built_site / "flowchart" / "index.html").read_text(encoding="utf-8")
+    assert 'data-rules="' in (built_site / "flowchart" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", ["index.html", "flowchart/index.html", "causes/kidney-stones/index.html"])
