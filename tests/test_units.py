@@ -256,18 +256,20 @@ def test_triage_command(capsys):
     import io
     import json
 
-    assert triage.main(["--json", "sudden-severe-pain", "smoking"]) == 0
+    from macros import triage as triage_cli
+
+    assert triage_cli.main(["--json", "sudden-severe-pain", "smoking"]) == 0
     assert json.loads(capsys.readouterr().out) == {"tier": "emergency", "outcome": "emergency-aneurysm",
                                                    "rule": "sudden-pain-aneurysm-risk", "because": ["sudden-severe-pain", "smoking"]}
-    assert triage.main(["worsening-pain"]) == 0
+    assert triage_cli.main(["worsening-pain"]) == 0
     assert capsys.readouterr().out.splitlines()[:2] == ["tier: soon", "outcome: soon-check"]
-    assert triage.main(["fevr"]) == 2
+    assert triage_cli.main(["fevr"]) == 2
     assert capsys.readouterr().err.strip() == "unknown finding 'fevr'; did you mean 'fever'?"
     import sys
     old = sys.stdin
     sys.stdin = io.StringIO("fever flank-pain\n\nsaddle-numbness\n")
     try:
-        assert triage.main([]) == 0
+        assert triage_cli.main([]) == 0
     finally:
         sys.stdin = old
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
