@@ -44,7 +44,7 @@ def test_every_record_starts_with_its_schema_comment():
         schema = KINDS[path.parent.name].schema
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=../schemas/{schema}.schema.json", f"{path}: first line is {first!r}"
-    for name, schema in (("glossary.yaml", "glossary"), ("triage.yaml", "triage")):
+    for name, schema in (("glossary.yaml", "glossary"), ("triage.yaml", "triage"), ("changelog.yaml", "changelog")):
         first = (ROOT / "data" / name).read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=schemas/{schema}.schema.json"
 

@@ -171,4 +171,4 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     # Open data: the records as JSON under api/, with their schemas (docs/open-data.md).
     ds = site.current()
-    api.write(ds, Path(config["site_dir"]), ds.schema_dir)
+    api.write(ds, Path(config["site_dir"]), ds.schema_dir, site_url=config.get("site_url") or "")

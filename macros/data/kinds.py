@@ -91,7 +91,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 # Single-file data: file name -> schema name
-SINGLE_FILES: dict[str, str] = {"glossary.yaml": "glossary", "triage.yaml": "triage"}
+SINGLE_FILES: dict[str, str] = {"glossary.yaml": "glossary", "triage.yaml": "triage", "changelog.yaml": "changelog"}
 # Symptoms and risk factors together are the findings the flowchart asks about.
 FINDING_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS.values() if k.finding)
 

@@ -112,6 +112,12 @@ class Dataset:
         rec = self.singles.get("triage")
         return rec.data if rec else {}
 
+    @property
+    def changelog(self) -> list[dict]:
+        """The releases of data/changelog.yaml, newest first (none without the file)."""
+        rec = self.singles.get("changelog")
+        return list(rec.get("releases", [])) if rec and isinstance(rec.data, dict) else []
+
     # ---- derived links (declared once, read both ways) ------------------
     def symptom_causes(self, symptom_id: str) -> list[tuple[Record, dict]]:
         return self._derived()["symptom_causes"].get(symptom_id, [])

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import glossary as glossaries
-from . import limits, schemas
+from . import limits, schemas, vocab
 from . import review as reviews
 from .model import FINDING_KINDS, KINDS, Dataset, Record
 from .problems import Problem, problem
@@ -388,4 +388,54 @@ def all_rules():
         rule_causes_treated,
         rule_headline_grade,
         rule_review,
+        rule_changelog,
     ]
+
+
+def rule_changelog(ds: Dataset) -> Iterator[Problem]:
+    """data/changelog.yaml: releases newest first, each version once and on its date; each change names a real
+    record (unless removed) and, for a tier or grade, words of that vocabulary."""
+    rec = ds.singles.get("changelog")
+    if rec is None or rec.loaded.problems or not isinstance(rec.data, dict):
+        return
+    releases = rec.data.get("releases")
+    if not isinstance(releases, list):
+        return
+    words = {"tier": vocab.tiers(), "grade": vocab.grades(), "outcome": vocab.tiers()}
+    outcomes = ds.triage.get("outcomes") if isinstance(ds.triage.get("outcomes"), dict) else {}
+    seen: set[str] = set()
+    previous = None
+    for i, release in enumerate(releases):
+        if not isinstance(release, dict):
+            continue
+        version, date = str(release.get("version", "")), str(release.get("date", ""))
+        if version in seen:
+            yield problem(rec, ("releases", i, "version"), f"'{version}' is the version of another release too; give each its own")
+        seen.add(version)
+        if version[:10] != date.replace("-", "."):
+            yield problem(rec, ("releases", i, "version"), f"'{version}' does not match the release date {date}; "
+                                                          f"write it as {date.replace('-', '.')}")
+        if previous is not None and date > previous:
+            yield problem(rec, ("releases", i, "date"), f"{date} is later than the release above it ({previous}); list releases newest first")
+        previous = date
+        for j, change in enumerate(release.get("changes") or []):
+            if not isinstance(change, dict) or not isinstance(change.get("record"), str):
+                continue
+            folder, _, rid = change["record"].partition("/")
+            kind = change.get("kind")
+            if kind != "removed":
+                if folder == "triage":
+                    known = rid == "screens" or rid in outcomes
+                    hint = "an outcome id of data/triage.yaml, or screens"
+                else:
+                    known = rid in ds.kind(folder) if folder in KINDS else False
+                    hint = f"a record in data/{folder}/"
+                if not known:
+                    yield problem(rec, ("releases", i, "changes", j, "record"), f"'{change['record']}' is not {hint}; "
+                                                                              "fix the id (or use kind: removed)")
+            if kind in words:
+                for side in ("before", "after"):
+                    value = change.get(side)
+                    if value is not None and value not in words[kind]:
+                        yield problem(rec, ("releases", i, "changes", j, side),
+                                      f"'{value}' is not a {words[kind].name}; use one of {', '.join(words[kind].ids)} or null")
