@@ -629,19 +629,63 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-edits", type=int, default=3, help="YAML edits timed under mkdocs serve (default: 3)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not rewrite tests/benchmarks/README.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--base", default="main", help="git ref Lighthouse compares this tree with (default: main)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs a page, median taken (default: 3)")
+    parser.add_argument("--lighthouse-only", action="store_true", help="run only the Lighthouse comparison")
+    parser.add_argument("--no-lighthouse", action="store_true", help="leave the Lighthouse comparison out")
     args = parser.parse_args(argv)
     args.plain_scales = {int(s) for s in args.plain_scales.split(",") if s.strip()}
     where = machine()
     log(f"machine: {where}")
-    rows, notes = run(args)
-    table = render(rows)
-    print(table)
-    for note in notes:
-        print(f"\n- {note}")
-    if not args.no_write:
-        write_readme(table, notes, where, args)
-        log(f"wrote {README.relative_to(ROOT)}")
+    if not args.lighthouse_only:
+        rows, notes = run(args)
+        table = render(rows)
+        print(table)
+        for note in notes:
+            print(f"\n- {note}")
+        if not args.no_write:
+            write_readme(table, notes, where, args)
+            log(f"wrote {README.relative_to(ROOT)}")
+    if not args.no_lighthouse:
+        lh_table = lighthouse_comparison(args)
+        if lh_table and not args.no_write:
+            write_block("lighthouse", lh_table, where)
+            log(f"wrote the Lighthouse table to {README.relative_to(ROOT)}")
     return 0
+
+
+def lighthouse_comparison(args) -> str | None:
+    """Lighthouse on the base ref's site and this tree's, side by side in one run (tests/benchmarks/lighthouse.py)."""
+    from tests.benchmarks import lighthouse
+
+    work = Path(tempfile.mkdtemp(prefix="bsg-lighthouse-"))
+    try:
+        log(f"Lighthouse: {args.base} against this tree, {args.lighthouse_runs} runs a page")
+        projects = {f"before ({args.base})": lighthouse.project_at(args.base, work / "base"), "after (this tree)": copy_project(work / "tree")}
+        rows = lighthouse.compare(projects, work, runs=args.lighthouse_runs)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    if rows is None:
+        return None
+    text = lighthouse.table(rows)
+    print(text)
+    return text
+
+
+def write_block(name: str, body: str, where: str) -> None:
+    """Replace (or add) the <!-- name:start --> ... <!-- name:end --> block of the README."""
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    command = " ".join(["python3 dev.py bench", *sys.argv[1:]])
+    text = README.read_text(encoding="utf-8") if README.exists() else HEADER
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->\n"
+    block = f"{start}\nRun {today} with `{command}` on {where}.\n\n{body}\n{end}"
+    head, sep, rest = text.partition(start)
+    if sep:
+        text = head + block + rest.partition(end)[2]
+    else:
+        text = text.rstrip("\n") + "\n\n## Lighthouse (mobile), before and after\n\n" + block
+    README.write_text(text, encoding="utf-8")
 
 
 def write_readme(table: str, notes: list[str], where: str, args) -> None:
