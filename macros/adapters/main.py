@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..data.model import Dataset
-from ..pages import compare, pictures, render, triage_page
+from ..pages import compare, emergency_page, pictures, render, triage_page
 from . import site
 
 
@@ -39,6 +39,9 @@ def macros(ds: Dataset, page: str, dirs: bool, site_url: str) -> dict[str, Calla
         "triage_combinations": lambda tier="emergency": triage_page.combinations_list(ds, tier),
         "triage_overview": lambda: triage_page.overview(ds, page, dirs),
         "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links
+        "call_list": emergency_page.call_list,  # the same, one a line
+        "signs_list": lambda tier="emergency": emergency_page.signs_list(ds, page, dirs, tier),
+        "together_list": lambda tier="emergency": emergency_page.together_list(ds, page, dirs, tier),
     }
 
 
