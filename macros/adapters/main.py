@@ -25,6 +25,7 @@ def macros(ds: Dataset, page: str, dirs: bool, site_url: str) -> dict[str, Calla
         "urgent_signs": lambda: compare.urgent_signs(ds, page),
         "kidney_or_back": lambda: compare.kidney_or_back(ds, page),
         "causes_by_symptoms": lambda: compare.causes_by_symptoms(ds, page),
+        "symptom_chooser": lambda: compare.symptom_chooser(ds, page, dirs),  # the same, on a phone
         "treatments_by_causes": lambda: compare.treatments_by_causes(ds, page),
         "anatomy_table": lambda: compare.anatomy_table(ds, page),
         "body_map_grid": lambda: pictures.body_map_grid(ds, page),
