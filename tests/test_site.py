@@ -380,3 +380,21 @@ def test_emergency_signs_follow_the_data_rank(built_site, dataset):
     assert together == {name for name, node in outcomes.items()
                         if node["tier"] in ("emergency", "urgent") and not node.get("for_findings")}
     assert all(outcomes[name].get("sign") for name in together), "give each combination outcome a sign in data/triage.yaml"
+
+
+def test_offline_page_links_the_latest_release_zip(built_site):
+    """Issue 20: a real download link, from mkdocs.yml's extra.repository and the asset release.yml attaches."""
+    import yaml
+
+    from macros.pages.offline import OFFLINE_ZIP
+
+    workflow = (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    assert f"gh release upload \"$TAG\" dist/{OFFLINE_ZIP}" in workflow
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # !ENV tags as text
+    expected = config["extra"]["repository"].rstrip("/") + "/releases/latest/download/" + OFFLINE_ZIP
+    doc = load(built_site / "offline" / "index.html")
+    assert expected in [a.attrs.get("href") for a in doc.find("article").find_all("a")]
+    text = doc.find("article").text()
+    assert "Actions" not in text and "artifact" not in text
+    for words in ("Android", "iPhone", "index.html", "do not work"):
+        assert words in text, words
