@@ -107,7 +107,8 @@ def test_no_page_is_wider_than_a_phone(phone, site_url, built_site):
 
 
 def test_matrices_scroll_in_their_frame_with_sticky_row_labels(phone, site_url):
-    for path in ("compare/causes-symptoms/", "compare/treatments-causes/"):
+    # Causes x symptoms shows a list instead on a phone (issue 20): test_causes_symptoms_on_a_phone.
+    for path in ("compare/treatments-causes/",):
         phone.goto(site_url + path)
         frame = phone.locator(".matrix .md-typeset__scrollwrap").first
         frame.wait_for()
@@ -120,6 +121,52 @@ def test_matrices_scroll_in_their_frame_with_sticky_row_labels(phone, site_url):
         assert cell.bounding_box()["x"] < before - 100, f"{path}: the matrix did not scroll"
         assert label.bounding_box()["x"] >= frame.bounding_box()["x"] - 1, f"{path}: the row labels scroll away"
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_causes_index_shows_every_tier_badge_on_a_phone(phone, page, site_url, dataset):
+    """Issue 20: at 390 px each cause is a card with its name and tier badge on screen, most urgent first."""
+    from macros.data import vocab
+
+    phone.goto(site_url + "causes/")
+    rows = phone.locator(".index-cards tbody tr")
+    assert rows.count() == len(dataset.kind("causes"))
+    badges = phone.locator(".index-cards tbody tr .tier")
+    assert badges.count() == rows.count()
+    boxes = badges.evaluate_all("els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; })")
+    assert all(left >= 0 and right <= 390 and width > 0 for left, right, width in boxes), boxes
+    ranks = [int(r) for r in badges.evaluate_all("els => els.map(e => e.dataset.rank)")]
+    assert ranks == sorted(ranks), "most urgent first"
+    assert [r for r in ranks] and ranks[0] == vocab.tiers().rank("emergency")
+    tall = rows.evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert max(tall) < 220, f"a cause's card is {max(tall):.0f} px tall"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(site_url + "causes/")  # a desktop keeps the table, all four columns
+    assert page.locator(".index-cards thead th").count() == 4
+    assert page.locator(".index-cards thead").evaluate("e => e.getBoundingClientRect().height") > 10
+
+
+def test_causes_symptoms_on_a_phone(phone, page, site_url, dataset):
+    """Issue 20: at 390 px a reader opens a symptom and sees the causes that list it, typical first; no grid to scroll.
+    A desktop (and paper) keeps the full grid."""
+    phone.goto(site_url + "compare/causes-symptoms/")
+    assert not phone.locator(".matrix").first.is_visible()
+    items = phone.locator(".symptom-chooser li[data-symptom]")
+    assert items.count() == len(dataset.kind("symptoms"))
+    sid = "blood-in-urine"
+    item = phone.locator(f'.symptom-chooser li[data-symptom="{sid}"]')
+    item.locator("summary").click()
+    links = item.locator("a[data-typical]")
+    links.first.wait_for()
+    assert links.first.is_visible()
+    shown = links.evaluate_all("els => els.map(a => [a.dataset.typical, a.getAttribute('href')])")
+    expected = sorted(dataset.symptom_causes(sid), key=lambda ce: (ce[1]["typical"] != "typical", ce[0].title))
+    assert [(t, h.rstrip("/").rsplit("/", 1)[-1]) for t, h in shown] == [(e["typical"], c.id) for c, e in expected]
+    assert shown[0][0] == "typical"
+    box = links.first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(site_url + "compare/causes-symptoms/")
+    assert page.locator(".matrix").first.is_visible() and not page.locator(".symptom-chooser").is_visible()
 
 
 def test_record_tables_become_labelled_cards_on_a_phone(phone, page, site_url):

@@ -674,19 +674,21 @@ def _project_with_pages(root: Path, pages: dict[str, str]) -> Path:
 
 
 def test_template_code_in_a_page_runs_only_where_opted_in_and_then_only_as_plain_calls(tmp_path):
-    """docs/offline.md once ran a shell command from a {{ ... }} in a prose edit. A page that does not opt in keeps
-    its braces as text; a page that opts in (render_macros: true) with anything but plain calls fails the build."""
+    """docs/offline.md once ran a shell command from a {{ ... }} in a prose edit. A page that does not opt in (here
+    docs/open-data.md) keeps its braces as text; a page that opts in (render_macros: true) with anything but plain
+    calls fails the build."""
     attack = "{{ self.__init__.__globals__ }} {{ 7*7 }} {% if true %}shown{% endif %}"
-    offline = (ROOT / "docs" / "offline.md").read_text(encoding="utf-8")
-    inert = build(_project_with_pages(tmp_path / "inert", {"offline.md": offline + "\n\nBraces: " + attack + "\n"}))
+    plain = (ROOT / "docs" / "open-data.md").read_text(encoding="utf-8")
+    assert "render_macros" not in plain
+    inert = build(_project_with_pages(tmp_path / "inert", {"open-data.md": plain + "\n\nBraces: " + attack + "\n"}))
     assert inert.returncode == 0, inert.stderr[-3000:]
-    html = (tmp_path / "inert" / "site" / "offline" / "index.html").read_text(encoding="utf-8")
+    html = (tmp_path / "inert" / "site" / "open-data" / "index.html").read_text(encoding="utf-8")
     assert "{{ 7*7 }}" in html and "{% if true %}shown{% endif %}" in html and "49" not in html.split("Braces:")[1][:200]
 
-    opted = "---\nrender_macros: true\n---\n" + offline
-    failed = build(_project_with_pages(tmp_path / "opted", {"offline.md": opted + "\n\nBraces: " + attack + "\n"}))
+    opted = "---\nrender_macros: true\n---\n" + plain
+    failed = build(_project_with_pages(tmp_path / "opted", {"open-data.md": opted + "\n\nBraces: " + attack + "\n"}))
     assert failed.returncode != 0
     line = opted.count("\n") + 3
-    assert f"docs/offline.md:{line}: template code: '{{{{ self.__init__.__globals__ }}}}' is not a plain macro call" in failed.stderr
-    assert f"docs/offline.md:{line}: template code: '{{%': template statements and comments are not allowed" in failed.stderr
+    assert f"docs/open-data.md:{line}: template code: '{{{{ self.__init__.__globals__ }}}}' is not a plain macro call" in failed.stderr
+    assert f"docs/open-data.md:{line}: template code: '{{%': template statements and comments are not allowed" in failed.stderr
     assert "Traceback" not in failed.stderr

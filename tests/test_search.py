@@ -48,7 +48,25 @@ LAY_QUERIES: dict[str, tuple[str, ...]] = {
     "broken back": ("causes/vertebral-fracture/",),
     "burst aneurysm": ("causes/aortic-aneurysm/",),
     "high temperature": ("symptoms/fever/",),
+    # Issue 20: everyday spellings, questions, words that carry no meaning ("I", "my", "it", "is", "when").
+    "cant pee": ("symptoms/difficulty-urinating/",),
+    "can't pee": ("symptoms/difficulty-urinating/",),
+    "cannot pee": ("symptoms/difficulty-urinating/",),
+    "unable to wee": ("symptoms/difficulty-urinating/",),
+    "is it my kidney or my back": ("compare/kidney-or-back/",),
+    "hurt my back lifting": ("causes/muscle-strain/",),
+    "back hurts when I cough": ("symptoms/pain-worse-coughing-sneezing/",),
 }
+# Issue 20: the first result these must lead with (not merely be in the top 3).
+FIRST: dict[str, str] = {
+    "cant pee": "symptoms/difficulty-urinating/",
+    "can't pee": "symptoms/difficulty-urinating/",
+    "cannot pee": "symptoms/difficulty-urinating/",
+    "unable to wee": "symptoms/difficulty-urinating/",
+    "is it my kidney or my back": "compare/kidney-or-back/",
+}
+# Words that carry no meaning on their own: they neither match nor rank a page.
+NO_MEANING = ("I", "my", "it", "me", "can", "when", "is")
 
 
 def _result_pages(page) -> list[str]:
@@ -102,6 +120,20 @@ def test_lay_queries_find_the_right_page(page, site_url):
     assert not misses, f"wanted page not in the top 3: {misses}"
     led_by_source = {q: r[0] for q, r in results.items() if r and r[0].startswith(("sources/", "glossary/"))}
     assert not led_by_source, f"a source or glossary page leads a lay query: {led_by_source}"
+    firsts = {q: results[q][:1] for q, wanted in FIRST.items() if results[q][:1] != [wanted]}
+    assert not firsts, f"not the first result: {firsts}"
+    assert not page.errors_seen, page.errors_seen
+
+
+def test_words_without_meaning_match_nothing(page, site_url):
+    """Issue 20: a lone "I" prefix-matched "Injecting drugs" and "A weakened immune system"; these words alone
+    find nothing, and adding them to a query changes nothing."""
+    results = run_queries(page, site_url, {**{w: () for w in NO_MEANING}, "kidney": (), "my kidney is": (),
+                                           "when I cough": (), "cough": ()})
+    found = {w: results[w][:3] for w in NO_MEANING if results[w]}
+    assert not found, f"words without meaning found pages: {found}"
+    assert results["my kidney is"] == results["kidney"]
+    assert results["when I cough"] == results["cough"]
     assert not page.errors_seen, page.errors_seen
 
 
@@ -124,5 +156,8 @@ if __name__ == "__main__":  # print the rank table for a built site: python -m t
         print("| query | rank of wanted page | first three results |\n| --- | --- | --- |")
         for q, wanted in LAY_QUERIES.items():
             print(f"| {q} | {rank(found[q], wanted) or '-'} | {', '.join(found[q][:3])} |")
+        alone = run_queries(pg, f"http://127.0.0.1:{port}/", {w: () for w in NO_MEANING})
+        for w in NO_MEANING:
+            print(f"| {w} | {len(alone[w])} results | {', '.join(alone[w][:3])} |")
         browser.close()
     server.shutdown()

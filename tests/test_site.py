@@ -346,16 +346,55 @@ def test_no_markdown_attribute_reaches_a_page(built_site):
 
 
 def test_emergency_signs_follow_the_data_rank(built_site, dataset):
-    """/emergency/ lists the signs in the order of their rank (how urgent, then how common), not alphabetically."""
+    """/emergency/ (issue 20): at most 10 signs in the reader's words, one per outcome that single findings lead to,
+    the most urgent first (by the rank of each sign's most urgent finding); every emergency and urgent finding is
+    named, linked, once, under its outcome's sign, in the order of its rank."""
     from macros.pages import compare
 
+    doc = load(built_site / "emergency" / "index.html")
+    outcomes = dataset.triage["outcomes"]
     for urgency, card in (("emergency", "care-card--emergency"), ("urgent", "care-card--urgent")):
         findings = [r for r in dataset.findings().values() if r.get("urgency") == urgency]
         ranks = [r["rank"] for r in findings if r.get("rank") is not None]
         assert len(ranks) == len(set(ranks)), f"two {urgency} findings share a rank"
-        expected = [f"{r.kind}/{r.id}/" for r in compare.by_rank(findings)]
-        box = load(built_site / "emergency" / "index.html").find("div", cls=card)
-        shown = [a.attrs["href"].split("../", 1)[-1] for li in box.find_all("li") for a in li.find_all("a")[:1]
-                 if "/" in a.attrs.get("href", "") and a.attrs["href"].split("../", 1)[-1].startswith(("symptoms/", "risk-factors/"))]
-        assert shown[: len(expected)] == expected
+        box = doc.find("div", cls=card)
+        signs = [li for li in box.find_all("li") if "data-outcome" in li.attrs and "sign-list--together" not in li.parent.classes]
+        if urgency == "emergency":
+            assert 1 <= len(signs) <= 10, f"{len(signs)} emergency signs"
+            assert box.find("ul", cls="call-list") is not None
+        shown, firsts = [], []
+        for li in signs:
+            node = outcomes[li.attrs["data-outcome"]]
+            assert node["tier"] == urgency and li.find("summary").text().strip()
+            named = [a.attrs["href"].split("../", 1)[-1] for a in li.find("ul", cls="sign-findings").find_all("a")]
+            assert named == [f"{r.kind}/{r.id}/" for r in compare.by_rank(dataset.finding(f) for f in node["for_findings"])]
+            shown += named
+            firsts.append(dataset.finding(named[0].split("/")[1]))
+        assert sorted(shown) == sorted(f"{r.kind}/{r.id}/" for r in findings), urgency
+        ranked = [r["rank"] for r in firsts if r.get("rank") is not None]
+        assert ranked == sorted(ranked), f"{urgency} signs are not in the order of their most urgent finding"
     assert all(r.get("rank") for r in dataset.findings().values() if r.get("urgency") == "emergency"), "rank every emergency sign"
+    # Outcomes only a combination leads to are listed as "these together", each in the reader's words.
+    together = {li.attrs["data-outcome"] for ul in doc.find_all("ul", cls="sign-list--together") for li in ul.find_all("li")
+                if "data-outcome" in li.attrs}
+    assert together == {name for name, node in outcomes.items()
+                        if node["tier"] in ("emergency", "urgent") and not node.get("for_findings")}
+    assert all(outcomes[name].get("sign") for name in together), "give each combination outcome a sign in data/triage.yaml"
+
+
+def test_offline_page_links_the_latest_release_zip(built_site):
+    """Issue 20: a real download link, from mkdocs.yml's extra.repository and the asset release.yml attaches."""
+    import yaml
+
+    from macros.pages.offline import OFFLINE_ZIP
+
+    workflow = (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    assert f"gh release upload \"$TAG\" dist/{OFFLINE_ZIP}" in workflow
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # !ENV tags as text
+    expected = config["extra"]["repository"].rstrip("/") + "/releases/latest/download/" + OFFLINE_ZIP
+    doc = load(built_site / "offline" / "index.html")
+    assert expected in [a.attrs.get("href") for a in doc.find("article").find_all("a")]
+    text = doc.find("article").text()
+    assert "Actions" not in text and "artifact" not in text
+    for words in ("Android", "iPhone", "index.html", "do not work"):
+        assert words in text, words

@@ -135,7 +135,8 @@ def _macro_output(ds, file, config) -> str | None:
     calls, problems = handwritten.parse(file.content_string, main.MACRO_NAMES)
     if problems:
         return None
-    page_macros = main.macros(ds, file.src_uri, bool(config["use_directory_urls"]), config.get("site_url") or "")
+    page_macros = main.macros(ds, file.src_uri, bool(config["use_directory_urls"]), config.get("site_url") or "",
+                              config.extra.get("repository", ""))
     return "\x00".join(str(page_macros[c.name](*c.args, **dict(c.kwargs))) for c in calls)
 
 

@@ -12,19 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..data.model import Dataset
-from ..pages import compare, pictures, render, triage_page
+from ..pages import compare, emergency_page, offline, pictures, render, triage_page
 from . import site
 
 
-def macros(ds: Dataset, page: str, dirs: bool, site_url: str) -> dict[str, Callable[..., object]]:
+def macros(ds: Dataset, page: str, dirs: bool, site_url: str, repository: str = "") -> dict[str, Callable[..., object]]:
     """Every macro, for one page: ``page`` its docs path (for relative links), ``dirs`` the build's URL style
-    (the offline build uses .html), ``site_url`` the build's address. define_env registers these; the hook
+    (the offline build uses .html), ``site_url`` the build's address, ``repository`` mkdocs.yml's extra.repository.
+    define_env registers these; the hook
     calls them too, to tell under ``serve --dirty`` which hand-written pages a data edit changed."""
     return {
         "emergency_signs": lambda brief=False: compare.emergency_signs(ds, page, brief),
         "urgent_signs": lambda: compare.urgent_signs(ds, page),
         "kidney_or_back": lambda: compare.kidney_or_back(ds, page),
         "causes_by_symptoms": lambda: compare.causes_by_symptoms(ds, page),
+        "symptom_chooser": lambda: compare.symptom_chooser(ds, page, dirs),  # the same, on a phone
         "treatments_by_causes": lambda: compare.treatments_by_causes(ds, page),
         "anatomy_table": lambda: compare.anatomy_table(ds, page),
         "body_map_grid": lambda: pictures.body_map_grid(ds, page),
@@ -39,6 +41,10 @@ def macros(ds: Dataset, page: str, dirs: bool, site_url: str) -> dict[str, Calla
         "triage_combinations": lambda tier="emergency": triage_page.combinations_list(ds, tier),
         "triage_overview": lambda: triage_page.overview(ds, page, dirs),
         "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links
+        "offline_download": lambda: offline.offline_download(repository),  # the latest release's zip
+        "call_list": emergency_page.call_list,  # the same, one a line
+        "signs_list": lambda tier="emergency": emergency_page.signs_list(ds, page, dirs, tier),
+        "together_list": lambda tier="emergency": emergency_page.together_list(ds, page, dirs, tier),
     }
 
 
@@ -49,7 +55,7 @@ def define_env(env):
     def bound(name: str) -> Callable[..., object]:
         def call(*args, **kwargs):
             page_macros = macros(site.current(), env.page.file.src_uri, bool(env.conf["use_directory_urls"]),
-                                 env.conf.get("site_url") or "")
+                                 env.conf.get("site_url") or "", env.conf["extra"].get("repository", ""))
             return page_macros[name](*args, **kwargs)
         return call
 

@@ -59,8 +59,8 @@ def _link(header: str) -> Column:
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("causes", "cause", "cause", "Cause", "Causes",
-         "Conditions that can cause back pain or back spasm, from a strained muscle to a kidney stone. Sort or filter the table; "
-         "the last column says how fast to get help if you think you might have it.",
+         "Conditions that can cause back pain or back spasm, from a strained muscle to a kidney stone. The most urgent come "
+         "first: each says how fast to get help if you think you might have it. You can filter or sort the list.",
          page="cause_page", description=("summary", "text"), about="MedicalCondition",
          columns=(_link("Cause"), Column("In short", "summary", "text"), Column("Group", "group", "vocab:group"),
                   Column("How fast to get help", "urgency", "tier"))),

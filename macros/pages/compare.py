@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..data import vocab
 from ..data.model import Dataset, Record
 from .render import SIDE_LABELS, div, grade_badge, src, table, tier_badge
-from .text import NL, Html, clean, escape, link
+from .text import NL, Html, clean, escape, href, link
 
 # The "Kidney or back?" page puts these groups side by side.
 KIDNEY, BACK = "kidney", "back"
@@ -107,6 +107,46 @@ def causes_by_symptoms(ds: Dataset, page: str) -> Html:
             rows.append(row)
     out.append(div("matrix", table(header, rows)))
     return NL.join(out)
+
+
+def symptom_chooser(ds: Dataset, page: str, dirs: bool) -> Html:
+    """Causes x symptoms on a phone (issue 20): every symptom, by body region, one line each, opening to the causes
+    that list it, typical first. Raw HTML (links by ``href``); guide.css shows it instead of the matrix on a
+    small screen, and the matrix everywhere else and on paper. Kept out of the search index (the matrix is in it).
+    Test contract: ``.symptom-chooser``, one ``li[data-symptom]`` each, cause links ``a[data-typical]``."""
+    typ, regions = vocab.get("typicality"), vocab.get("bodyRegion")
+    out = [Html('<div class="symptom-chooser" data-search-exclude>'),
+           Html("<p>Tap a symptom to see the causes that can give it, the most typical first.</p>")]
+    for region in regions.ids:
+        syms = sorted((s for s in ds.kind("symptoms").values() if s["region"] == region), key=lambda s: s.title)
+        if not syms:
+            continue
+        items = []
+        for s in syms:
+            found = sorted(ds.symptom_causes(s.id), key=lambda ce: (typ.rank(ce[1]["typical"]), ce[0].title))
+            groups = []
+            for level in typ.ids:
+                causes = [c for c, e in found if e["typical"] == level]
+                if causes:
+                    links = Html("").join(Html('<li><a href="{}" data-typical="{}">{}</a></li>').format(
+                        href(page, src("causes", c.id), dirs), level, c.title) for c in causes)
+                    groups.append(Html("<p>{}:</p><ul>{}</ul>").format(_level_words(typ, level), links))
+            body = Html("").join(groups) if groups else Html("<p>The guide lists no cause for it.</p>")
+            items.append(Html('<li data-symptom="{0}"><details class="sign"><summary>{1} <span class="symptom-chooser__count">({2})</span></summary>'
+                              '{3}<p><a href="{4}">More about {1}</a></p></details></li>').format(
+                s.id, s.title, _count(len(found)), body, href(page, src("symptoms", s.id), dirs)))
+        out.append(Html('<p class="symptom-chooser__region"><strong>{}</strong></p><ul class="sign-list">{}</ul>').format(
+            regions.title(region), Html("").join(items)))
+    out.append(Html("</div>"))
+    return Html("").join(out) + NL
+
+
+def _level_words(typ, level: str) -> str:
+    return {"typical": "Typical of", "possible": "Can happen with"}.get(level, typ.title(level))
+
+
+def _count(n: int) -> str:
+    return f"{n} cause" if n == 1 else f"{n} causes"
 
 
 def treatments_by_causes(ds: Dataset, page: str) -> Html:

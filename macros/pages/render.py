@@ -634,13 +634,18 @@ def record_page(ds: Dataset, rec: Record) -> Html:
 
 
 def index_page(ds: Dataset, kind: str) -> Html:
+    """A kind's index: a sortable table, A-Z; a kind with a care-tier column (causes) most urgent first, and on a
+    phone each row a card: the name and tier badge on one line, the summary under it (guide.css ``.index-cards``)."""
     page = index_src(kind)
     records = sorted(ds.kind(kind).values(), key=lambda r: r.title.lower())
+    tier = next((c.field for c in KINDS[kind].columns if c.show == "tier"), None)
+    if tier:
+        records.sort(key=lambda r: vocab.tiers().rank(r[tier]))  # stable: A-Z within a tier
     out = [Html(front_matter(index_meta(kind))), Html("# {}").format(kind_title(kind)), Html(""), escape(KINDS[kind].intro), Html("")]
     if kind == "anatomy":
         out += [anatomy_diagram(ds, page), Html("")]
     headers, rows = _index_rows(ds, kind, records, page)
-    out.append(table(headers, rows, sortable=True))
+    out.append(table(headers, rows, sortable=True, classes="index-cards" if tier else ""))
     return NL.join(out)
 
 
@@ -679,8 +684,8 @@ def _first_sentence(text: str) -> str:
     return flat if cut < 0 else flat[: cut + 1]
 
 
-def table(headers: list[object], rows: list[list[object]], sortable: bool = False) -> Html:
-    """A Markdown table; a sortable one is wrapped in ``<div class="sortable-table">``, to which
+def table(headers: list[object], rows: list[list[object]], sortable: bool = False, classes: str = "") -> Html:
+    """A Markdown table; a sortable one is wrapped in ``<div class="sortable-table">`` (plus ``classes``), to which
     docs/assets/javascripts/guide.js adds a filter box and sort buttons.
 
     Cells that are not ``Html`` are escaped (so a ``|`` in data cannot split a cell).
@@ -688,7 +693,7 @@ def table(headers: list[object], rows: list[list[object]], sortable: bool = Fals
     bar = Html(" | ")
     out = []
     if sortable:
-        out += [Html('<div class="sortable-table" markdown>'), Html("")]
+        out += [Html('<div class="sortable-table{}" markdown>').format(Html(" ") + escape(classes) if classes else Html("")), Html("")]
     out.append(Html("| {} |").format(bar.join(headers)))
     out.append(Html("| {} |").format(bar.join(Html("---") for _ in headers)))
     out += [Html("| {} |").format(bar.join(row)) for row in rows]
