@@ -142,7 +142,7 @@ def rule_plain_text(ds: Dataset) -> Iterator[Problem]:
     string field the schemas leave unpatterned) no Markdown links, images, autolinks, link definitions,
     attribute lists or web addresses. A contributor who wants a link cites a source."""
     for rec in ds.all_records():
-        free = {path for path, _value, kind in _fields(ds, rec).strings if kind == "text"}
+        free = {path for path, _value, kind in _fields(ds, rec).strings if kind in ("text", "line")}
         for path, text in _strings(rec.data):
             found = markup_problem(text, free_text=path in free)
             if found:
@@ -302,6 +302,16 @@ def rule_invisible_characters(ds: Dataset) -> Iterator[Problem]:
                 yield problem(rec, path, found)
 
 
+def rule_single_line(ds: Dataset) -> Iterator[Problem]:
+    """Names, titles, reviewers (schema x-single-line: true), ids, dates, vocabulary words and web addresses are one
+    line: a line break in a name could print a heading or a fake note wherever the name is shown."""
+    for rec in ds.all_records():
+        for path, value, kind in _fields(ds, rec).strings:
+            if kind != "text" and ("\n" in value or "\r" in value):
+                yield problem(rec, path, "must be on one line, but it has a line break; write it on the same line as "
+                                         "its field name, without | or > and without \\n")
+
+
 # Words in an urgency_note that say the opposite of its tier: a call for an ambulance on a finding below
 # emergency, or reassurance on an emergency one (an edit that changed the tier and left the note behind).
 _CALLS_999 = re.compile(r"\b(?:call|phone|ring|dial)\s+(?:999|911|112|000|an ambulance|for an ambulance)\b", re.IGNORECASE)
@@ -384,6 +394,7 @@ def all_rules():
         rule_no_repeats,
         rule_glossary_terms,
         rule_invisible_characters,
+        rule_single_line,
         rule_urgency_note_agrees,
         rule_causes_treated,
         rule_headline_grade,
