@@ -447,6 +447,28 @@ def test_yaml_errors_name_the_line_and_the_fix(text, line, start):
     assert (found.line, found.message[:len(start)]) == (line, start), found
 
 
+@pytest.mark.parametrize("text, line, message", [
+    # PyYAML names the next line (here a comment, or the next field); the line without the colon is named.
+    ("id: back-sprain\nname Back sprain\n# a comment\nsummary: x\n", 2,
+     "the field name 'name' needs a colon after it; write name: Back sprain"),
+    ("id: x\nsymptoms:\n  - id: backache\n    typical typical\n  - id: y\n", 4,
+     "the field name 'typical' needs a colon after it; write typical: typical"),
+    ("id: x\npain:\n  where [lower-back]\n  side: varies\n", 3,
+     "the field name 'where' needs a colon after it; write where: [lower-back]"),
+    ("id: x\nsummary: x\nlast_reviewed 2026-01-01\n", 3,
+     "the field name 'last_reviewed' needs a colon after it; write last_reviewed: 2026-01-01"),
+    ("id: x\noverview\n  Some text.\nsummary: y\n", 2, "the field name 'overview' needs a colon after it; write overview: |"),
+    ("id: x\nsymptoms\n  - a\n", 2, "the field name 'symptoms' needs a colon after it; write symptoms:"),
+])
+def test_a_missing_colon_names_its_line_and_the_fix(text, line, message):
+    found = _yaml_problem(text)
+    assert (found.line, found.message) == (line, message), found
+    fixed = text.split("\n")
+    indent = len(fixed[line - 1]) - len(fixed[line - 1].lstrip(" "))
+    fixed[line - 1] = " " * indent + message.split("; write ", 1)[1]
+    assert not yamlload.load_text("\n".join(fixed).encode("utf-8")).problems, "the line shown reads"
+
+
 def test_unknown_yaml_errors_keep_the_parser_words_with_the_line_quoted():
     found = _yaml_problem("a: b\nc: @x\n")
     assert found.message.startswith("cannot read this YAML (") and found.message.endswith("check indentation, colons and quotes")
