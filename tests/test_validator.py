@@ -469,6 +469,37 @@ def test_a_missing_colon_names_its_line_and_the_fix(text, line, message):
     assert not yamlload.load_text("\n".join(fixed).encode("utf-8")).problems, "the line shown reads"
 
 
+_QUOTE_PAIRS = [("\u201c", "\u201d"), ("\u201d", "\u201d"), ("\u201c", "\u201c"), ("\u2018", "\u2019"), ("\u2019", "\u2019"),
+                ("\u2018", "\u2018"), ("\u201c", ""), ("\u2018", "")]
+_QUOTED_TEXTS = ["it's common", "it\u2019s mild, sometimes worse", 'he said "rest"', "NHS: a strain", "a \\ b",
+                 "50% # not a comment", "it's \u201cbad\u201d, isn't it", "x, y: z", "'single'", "ends with it\u2019s"]
+_QUOTE_LAYOUTS = [("summary: {q}", ("summary",)), ("symptoms:\n  - {{id: a, note: {q}}}", ("symptoms", 0, "note")),
+                  ("also_called: [{q}, b]", ("also_called", 0)), ("when_to_get_help:\n  - situation: {q}  # a comment",
+                                                                    ("when_to_get_help", 0, "situation"))]
+
+
+@pytest.mark.parametrize("opening, closing", _QUOTE_PAIRS)
+def test_curly_quote_fix_is_valid_yaml_for_every_quote_combination(opening, closing):
+    """The line suggested for curly quotes, read by the project's YAML loader, gives the text between the quotes."""
+    for text in _QUOTED_TEXTS:
+        for layout, path in _QUOTE_LAYOUTS:
+            if "{" in layout and "\u201c" in text:
+                continue  # curly quotes inside curly quotes inside { }: which one closes is anyone's guess
+            lines = layout.format(q=opening + text + closing).split("\n")
+            message = yamlerrors.curly_message(lines[-1])
+            suggestion = message.split("type straight quotes instead: ", 1)[1]
+            lead = " " * (len(lines[-1]) - len(lines[-1].lstrip(" ")))
+            fixed = "\n".join(lines[:-1] + [lead + suggestion]) + "\n"
+            loaded = yamlload.load_text(fixed.encode("utf-8"))
+            assert not loaded.problems, (fixed, loaded.problems)
+            if not closing and ("[" in layout or "#" in text):
+                continue  # valid, but where an unclosed quote was meant to end (before ] or a comment?) is a guess
+            value = loaded.data
+            for key in path:
+                value = value[key]
+            assert value == text, (fixed, value)
+
+
 def test_unknown_yaml_errors_keep_the_parser_words_with_the_line_quoted():
     found = _yaml_problem("a: b\nc: @x\n")
     assert found.message.startswith("cannot read this YAML (") and found.message.endswith("check indentation, colons and quotes")

@@ -23,6 +23,7 @@ the line with a caret under the column, for the indented lines printed after
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -176,10 +177,55 @@ def _curly_quote(line: str) -> int | None:
 
 
 def curly_message(line: str) -> str:
-    fixed = line.replace("\u201c", '"').replace("\u201d", '"').strip()
-    fixed = re.sub(r"(^|[\s\[{,])\u2018(.*?)\u2019", r"\1'\2'", fixed)
     return ("uses curly quotes (“ ” or ‘ ’), which YAML does not read as quotes (a word processor or phone keyboard "
-            f"may have typed them); type straight quotes instead: {fixed}")
+            f"may have typed them); type straight quotes instead: {straightened(line).strip()}")
+
+
+_CURLY = CURLY_DOUBLE + CURLY_SINGLE
+
+
+def straightened(line: str) -> str:
+    """The line with each value a word processor wrapped in curly quotes written as a YAML double-quoted string
+    (JSON's escapes, which YAML reads the same: \\" and \\\\), so the fix is valid YAML whatever the text holds:
+    an apostrophe (it's, it’s), straight quotes, a colon, a comma or a #. A quote opens where a value starts
+    (after ': ', '- ', '[', '{' or ','). It closes at the last quote of its kind that ends the line (but for a
+    comment); inside [ ] or { }, at the first one followed by ',', ']' or '}'. A single quote closes only there,
+    so the apostrophe in it’s stays text. With no closing quote the text runs to the end of the line (or of the
+    [ ] or { })."""
+    out, i, depth = [], 0, 0
+    while i < len(line):
+        char = line[i]
+        before = line[:i].rstrip(" ")
+        if char in _CURLY and (not before or before[-1] in ":-[{,") and (i == 0 or line[i - 1] in " [{,"):
+            end = _closing(line, i, depth > 0)
+            if end is not None:
+                text, i = line[i + 1:end], end + 1
+            elif depth > 0:
+                stop = max(line.rfind("]"), line.rfind("}"))
+                stop = stop if stop > i else len(line)
+                text, i = line[i + 1:stop].rstrip(), stop
+            else:
+                text, i = re.sub(r"\s+#.*$", "", line[i + 1:]).rstrip(), len(line)
+            out.append(json.dumps(text, ensure_ascii=False))
+            continue
+        depth += 1 if char in "[{" else -1 if char in "]}" else 0
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _closing(line: str, start: int, in_flow: bool) -> int | None:
+    kind = CURLY_DOUBLE if line[start] in CURLY_DOUBLE else CURLY_SINGLE
+    found = None
+    for j in range(start + 1, len(line)):
+        if line[j] not in kind:
+            continue
+        rest = line[j + 1:]
+        if in_flow and re.match(r"^\s*[,\]}]", rest):
+            return j
+        if not in_flow and re.match(r"^\s*(?:#.*)?$", rest):
+            found = j
+    return found
 
 
 _NO_COLON = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[a-z_][a-z0-9_]*)(?:[ \t]+(?P<value>[^\s:#][^:]*?))?\s*(?:\s#.*)?$")
