@@ -552,6 +552,21 @@ def test_a_misnamed_file_gets_one_message_naming_the_new_name(data_copy, capsys)
     ]
 
 
+@pytest.mark.parametrize("kind, template", [("causes", "cause"), ("symptoms", "symptom"), ("treatments", "treatment"),
+                                            ("anatomy", "anatomy"), ("risk-factors", "risk-factor"), ("sources", "source")])
+def test_a_template_copied_as_it_is_has_its_example_values_refused(data_copy, capsys, kind, template):
+    """The template's own id, dates and reviewer are obviously fake, and refused with one message each."""
+    text = (ROOT / "data" / "_templates" / f"{template}.yaml").read_text(encoding="utf-8")
+    (data_copy / kind / "example-id-change-me.yaml").write_text(text, encoding="utf-8")
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1
+    where = f"data/{kind}/example-id-change-me.yaml"
+    for field, value in (("id", "example-id-change-me"), ("last_reviewed", "2000-01-01"), ("review.next_due", "2000-07-01"),
+                         ("review.reviewer", "Dr Example Name (change me)")):
+        assert re.search(rf"^{re.escape(where)}:\d+: {re.escape(field)}: '{re.escape(value)}' is the template's example ", out, re.M), out
+    assert "the review was due" not in out, "the example date is named once, not as an overdue review too"
+
+
 # ---- schemas that cannot be used: bounded work (issue 21) ---------------------------------------
 
 @pytest.mark.parametrize("edit, expected", [
