@@ -2,7 +2,8 @@
 
 tests/fixtures/diff/<case>.json lists edits (the same kinds as the invalid
 fixtures: replace, rename...) applied to a copy of data/; the report of the
-real data against the edited copy must contain every line in "expect".
+real data against the edited copy must contain every line in "expect" and
+none in "absent". Each attack on the summary (issue 21) is one fixture.
 The reader comparison is also checked against the rules' own stepper (triage.Rules.run).
 """
 
@@ -41,13 +42,35 @@ def test_report_on_fixture_pair(case, tmp_path):
     report = diff.compare(model.load(ROOT / "data"), model.load(edited_copy(tmp_path, spec)), "`main`")
     for expected in spec["expect"]:
         assert expected in report, f"expected\n  {expected}\nin\n{report}"
+    for forbidden in spec.get("absent", []):
+        assert forbidden not in report, f"did not expect\n  {forbidden}\nin\n{report}"
     if any("⚠" in line for line in spec["expect"]):
         assert report.splitlines()[2] == "> [!WARNING]", "a lowering is flagged at the top"
 
 
 def test_no_change_says_so():
     ds = model.load(ROOT / "data")
-    assert "No change to the data readers see." in diff.compare(ds, model.load(ROOT / "data"))
+    report = diff.compare(ds, model.load(ROOT / "data"))
+    assert "No change to the data readers see." in report and "No reader's outcome changes." in report
+    assert "⚠" not in report
+
+
+def test_every_value_is_escaped_by_one_helper():
+    """esc(): one line, no raw < > &, Markdown specials inert; code() keeps only plain ids in backticks."""
+    assert diff.esc("a\n\n> [!NOTE]\r\n> b\u2028c") == "a &gt; \\[!NOTE\\] &gt; b c"
+    assert diff.esc("<img src=x> & `x` *y* _z_ snake_case $m$ ~s~ | :warning:") == (
+        "&lt;img src=x&gt; &amp; \\`x\\` \\*y\\* \\_z\\_ snake_case \\$m\\$ \\~s\\~ \\| \\:warning\\:")
+    assert diff.code("kidney-stones") == "`kidney-stones`"
+    assert diff.code("x`y\n<b>") == "x\\`y &lt;b&gt;"
+    assert diff.esc("\x1b[31m") == "\\\\x1b\\[31m"  # shown as \\x1b, never a raw escape
+
+
+def test_new_data_that_cannot_be_read_is_not_echoed(tmp_path):
+    """A record that is not YAML: the summary says the validator says why, and prints nothing from the file."""
+    spec = {"edits": [{"file": "data/causes/muscle-strain.yaml", "append": "\n<details><img src=x>: [\n"}]}
+    report = diff.compare(model.load(ROOT / "data"), model.load(edited_copy(tmp_path, spec)))
+    assert "cannot be read now; the validator says why" in report
+    assert "<details>" not in report and "<img" not in report
 
 
 def test_reader_groups_agree_with_the_rules(tmp_path):
@@ -111,3 +134,18 @@ def test_cli_compares_a_git_ref_with_the_working_tree(tmp_path):
     assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout.strip()  # untouched
     bad = subprocess.run([sys.executable, "-m", "macros.data.diff", "no-such-ref"], cwd=repo, env=env, capture_output=True, text=True)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_cli_compares_two_data_folders_without_git(tmp_path):
+    """What CI runs: the base checkout's code on the pull request's data folder (--old, --new), no git needed."""
+    spec = json.loads((ROOT / "tests" / "fixtures" / "diff" / "emergency-advice-and-harmful-raise.json").read_text(encoding="utf-8"))
+    new = edited_copy(tmp_path / "pr", spec)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "macros.data.diff", "--old", str(ROOT / "data"), "--new", str(new),
+                             "--base-name", "0123456789abcdef"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("## What this change means for readers (compared with `0123456789abcdef`)")
+    assert "> - ⚠ raises: Treatment Opioid painkillers (`opioids`)" in result.stdout
+    missing = subprocess.run([sys.executable, "-m", "macros.data.diff", "--old", str(ROOT / "data"), "--new", str(tmp_path / "nowhere")],
+                             cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert missing.returncode != 0 and "no such data folder" in missing.stderr and "Traceback" not in missing.stderr

@@ -447,6 +447,59 @@ def test_yaml_errors_name_the_line_and_the_fix(text, line, start):
     assert (found.line, found.message[:len(start)]) == (line, start), found
 
 
+@pytest.mark.parametrize("text, line, message", [
+    # PyYAML names the next line (here a comment, or the next field); the line without the colon is named.
+    ("id: back-sprain\nname Back sprain\n# a comment\nsummary: x\n", 2,
+     "the field name 'name' needs a colon after it; write name: Back sprain"),
+    ("id: x\nsymptoms:\n  - id: backache\n    typical typical\n  - id: y\n", 4,
+     "the field name 'typical' needs a colon after it; write typical: typical"),
+    ("id: x\npain:\n  where [lower-back]\n  side: varies\n", 3,
+     "the field name 'where' needs a colon after it; write where: [lower-back]"),
+    ("id: x\nsummary: x\nlast_reviewed 2026-01-01\n", 3,
+     "the field name 'last_reviewed' needs a colon after it; write last_reviewed: 2026-01-01"),
+    ("id: x\noverview\n  Some text.\nsummary: y\n", 2, "the field name 'overview' needs a colon after it; write overview: |"),
+    ("id: x\nsymptoms\n  - a\n", 2, "the field name 'symptoms' needs a colon after it; write symptoms:"),
+])
+def test_a_missing_colon_names_its_line_and_the_fix(text, line, message):
+    found = _yaml_problem(text)
+    assert (found.line, found.message) == (line, message), found
+    fixed = text.split("\n")
+    indent = len(fixed[line - 1]) - len(fixed[line - 1].lstrip(" "))
+    fixed[line - 1] = " " * indent + message.split("; write ", 1)[1]
+    assert not yamlload.load_text("\n".join(fixed).encode("utf-8")).problems, "the line shown reads"
+
+
+_QUOTE_PAIRS = [("\u201c", "\u201d"), ("\u201d", "\u201d"), ("\u201c", "\u201c"), ("\u2018", "\u2019"), ("\u2019", "\u2019"),
+                ("\u2018", "\u2018"), ("\u201c", ""), ("\u2018", "")]
+_QUOTED_TEXTS = ["it's common", "it\u2019s mild, sometimes worse", 'he said "rest"', "NHS: a strain", "a \\ b",
+                 "50% # not a comment", "it's \u201cbad\u201d, isn't it", "x, y: z", "'single'", "ends with it\u2019s"]
+_QUOTE_LAYOUTS = [("summary: {q}", ("summary",)), ("symptoms:\n  - {{id: a, note: {q}}}", ("symptoms", 0, "note")),
+                  ("also_called: [{q}, b]", ("also_called", 0)), ("when_to_get_help:\n  - situation: {q}  # a comment",
+                                                                    ("when_to_get_help", 0, "situation"))]
+
+
+@pytest.mark.parametrize("opening, closing", _QUOTE_PAIRS)
+def test_curly_quote_fix_is_valid_yaml_for_every_quote_combination(opening, closing):
+    """The line suggested for curly quotes, read by the project's YAML loader, gives the text between the quotes."""
+    for text in _QUOTED_TEXTS:
+        for layout, path in _QUOTE_LAYOUTS:
+            if "{" in layout and "\u201c" in text:
+                continue  # curly quotes inside curly quotes inside { }: which one closes is anyone's guess
+            lines = layout.format(q=opening + text + closing).split("\n")
+            message = yamlerrors.curly_message(lines[-1])
+            suggestion = message.split("type straight quotes instead: ", 1)[1]
+            lead = " " * (len(lines[-1]) - len(lines[-1].lstrip(" ")))
+            fixed = "\n".join(lines[:-1] + [lead + suggestion]) + "\n"
+            loaded = yamlload.load_text(fixed.encode("utf-8"))
+            assert not loaded.problems, (fixed, loaded.problems)
+            if not closing and ("[" in layout or "#" in text):
+                continue  # valid, but where an unclosed quote was meant to end (before ] or a comment?) is a guess
+            value = loaded.data
+            for key in path:
+                value = value[key]
+            assert value == text, (fixed, value)
+
+
 def test_unknown_yaml_errors_keep_the_parser_words_with_the_line_quoted():
     found = _yaml_problem("a: b\nc: @x\n")
     assert found.message.startswith("cannot read this YAML (") and found.message.endswith("check indentation, colons and quotes")
@@ -497,6 +550,21 @@ def test_a_misnamed_file_gets_one_message_naming_the_new_name(data_copy, capsys)
         "rename it to test-spine-infection.yaml",
         "1 problem(s) in 1 file(s); fix each line above (file:line: field: what to do)",
     ]
+
+
+@pytest.mark.parametrize("kind, template", [("causes", "cause"), ("symptoms", "symptom"), ("treatments", "treatment"),
+                                            ("anatomy", "anatomy"), ("risk-factors", "risk-factor"), ("sources", "source")])
+def test_a_template_copied_as_it_is_has_its_example_values_refused(data_copy, capsys, kind, template):
+    """The template's own id, dates and reviewer are obviously fake, and refused with one message each."""
+    text = (ROOT / "data" / "_templates" / f"{template}.yaml").read_text(encoding="utf-8")
+    (data_copy / kind / "example-id-change-me.yaml").write_text(text, encoding="utf-8")
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1
+    where = f"data/{kind}/example-id-change-me.yaml"
+    for field, value in (("id", "example-id-change-me"), ("last_reviewed", "2000-01-01"), ("review.next_due", "2000-07-01"),
+                         ("review.reviewer", "Dr Example Name (change me)")):
+        assert re.search(rf"^{re.escape(where)}:\d+: {re.escape(field)}: '{re.escape(value)}' is the template's example ", out, re.M), out
+    assert "the review was due" not in out, "the example date is named once, not as an overdue review too"
 
 
 # ---- schemas that cannot be used: bounded work (issue 21) ---------------------------------------

@@ -170,14 +170,31 @@ def test_ci_runs_what_the_issue_asks():
 
 
 def test_ci_summarises_data_changes_on_pull_requests():
-    """issue 15: the reviewer sees what a pull request changes for readers, with no write token."""
+    """issue 15: the reviewer sees what a pull request changes for readers, with no write token.
+    issue 21: the summary is made by trusted code (the base branch's checkout, pinned like every checkout) from
+    the pull request's data, only after validation passes; when it fails the summary says so and echoes no data."""
     workflow = load(WORKFLOW_DIR / "ci.yml")
     job = workflow["jobs"]["data-diff"]
-    assert job["if"] == "github.event_name == 'pull_request'" and "permissions" not in job
-    runs = [step.get("run", "") for step in job["steps"]]
-    assert any("python -m macros.data.diff" in run and '>> "$GITHUB_STEP_SUMMARY"' in run and "${{" not in run for run in runs), runs
-    checkout = job["steps"][0]
-    assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
+    assert job["needs"] == "validate" and "permissions" not in job
+    assert "github.event_name == 'pull_request'" in job["if"] and "!cancelled()" in job["if"]
+    first, *rest = job["steps"]
+    assert first["if"] == "needs.validate.result != 'success'" and first["run"].rstrip().endswith("exit 1")
+    assert "$GITHUB_STEP_SUMMARY" in first["run"] and "${{" not in first["run"]
+    assert not re.search(r"\b(?:cat|python|git|diff)\b|data/", first["run"]), "the failure message echoes no data"
+    checkouts = [step for step in rest if str(step.get("uses", "")).startswith("actions/checkout@")]
+    base = next(step for step in checkouts if step["with"].get("path") == "base")
+    pr = next(step for step in checkouts if step["with"].get("path") == "pr")
+    assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}" and "ref" not in pr["with"]
+    pins = {step["uses"] for _job, step in steps(workflow) if str(step.get("uses", "")).startswith("actions/checkout@")}
+    assert len(pins) == 1, f"every checkout on the same pinned SHA: {pins}"
+    assert all(step["with"]["persist-credentials"] is False for step in checkouts)
+    runs = [step for step in rest if "run" in step]
+    install = next(step["run"] for step in runs if "pip install" in step["run"])
+    assert "base/requirements.txt" in install and "--editable ./base" in install and "pr" not in install.split()
+    summary = next(step for step in runs if "python -m macros.data.diff" in step["run"])
+    assert summary["working-directory"] == "base", "the diff runs from the base checkout"
+    assert "--new ../pr/data" in summary["run"] and '>> "$GITHUB_STEP_SUMMARY"' in summary["run"] and "${{" not in summary["run"]
+    assert not any("pr/" in step["run"] and step is not summary for step in runs), "no other step touches the pull request"
 
 
 def test_deploy_publishes_pages_from_main_only():

@@ -2,6 +2,14 @@
 
     python -m macros.data.diff            # the working tree against the merge base with main
     python -m macros.data.diff BASE       # ... against BASE, any git ref (a branch, a tag, a commit)
+    python -m macros.data.diff --old base/data --new pr/data   # two data folders, no git (what CI runs)
+
+In CI the report is made by trusted code: the base branch's checkout runs
+this module (its code, its vocabularies for tier and grade order) on the pull
+request's data folder, and only once the pull request's data validates.
+Every value read from data is printed through one escaping helper (``esc``:
+one line, < > & as entities, Markdown specials backslash-escaped), so a
+record cannot write Markdown or HTML into the summary.
 
 The dataset at BASE is read from git (``git archive BASE data``, unpacked into
 a temporary folder: the working tree is never checked out or touched) and
@@ -38,21 +46,24 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import model, triage, vocab
+from . import limits, model, triage, vocab
 
 # Field name -> the vocabulary its value comes from (shown in words, compared by rank).
 VOCAB_FIELDS = {"urgency": "tier", "tier": "tier", "at_least": "tier", "expect": "tier", "grade": "grade", "role": "role",
                 "typical": "typicality"}
 RANKED = {"tier": "tier", "grade": "grade", "role": "role"}  # lower in the list = lower care or weaker evidence
+RAISED = {"grade": "grade", "role": "role"}  # a raise is flagged too: "do not offer" -> "first choice" is a harm
 # Keys that identify an entry of a list of groups of fields, so entries are matched, not compared by position.
 ENTRY_KEYS = ("id", "term", "mechanism", "claim", "causes", "findings", "together", "situation", "when")
 MAX_READERS = 40  # changed reader groups listed in full; the rest are counted
@@ -62,20 +73,48 @@ SHORT = 90  # text up to this long is quoted before -> after; longer text is "re
 @dataclass
 class Report:
     lowers: list[str] = field(default_factory=list)
+    raises: list[str] = field(default_factory=list)  # a treatment's grade or role raised
     checks: list[str] = field(default_factory=list)  # not lower, but a clinical reviewer must read them (flagged ⚠)
     sections: list[str] = field(default_factory=list)
+    readers: str = "### Flowchart readers\n\nNo reader's outcome changes."  # always said, changes or none
     renamed: dict = field(default_factory=dict)  # (kind, old id) -> new id
 
 
 # ---- words -------------------------------------------------------------------
+
+class Safe(str):
+    """Text already escaped for the summary (a path part made by this module)."""
+
+
+# Characters that Markdown (GitHub's, with its tables, strikethrough, math and emoji) reads as markup anywhere in a
+# line. Values never start a line (each follows a "- " or a label), so the line-start markers need no escape.
+_MD_SPECIALS = re.compile(r"([\\`*\[\]|~$:])")
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # inside a word (when_to_get_help) it is no markup
+_CODE_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/+-]*$")
+
+
+def esc(value: Any) -> str:
+    """Any data value as one line of inert text for the Markdown summary: white space (new lines included)
+    collapsed, non-printable characters escaped, < > & as HTML entities and Markdown specials backslash-escaped.
+    The one escaping helper: every value read from data reaches the report through it (or through code())."""
+    text = limits.printable(" ".join(str(value).split()))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _UNDERSCORE.sub(r"\\_", _MD_SPECIALS.sub(r"\\\1", text))
+
+
+def code(value: Any) -> str:
+    """An id as `code` when it holds only letters, digits and - . _ / + and spaces; otherwise escaped text."""
+    text = str(value)
+    return f"`{text}`" if _CODE_SAFE.match(text) and len(text) <= 200 else esc(text)
+
 
 def words(vocab_name: str, value: Any) -> str:
     if value is None:
         return "none"
     try:
         term = vocab.get(vocab_name)[value]
-    except KeyError:
-        return f"`{value}`"
+    except (KeyError, TypeError):
+        return code(value)
     action = term.get("action")
     return f"{term.title} ({action[0].lower() + action[1:]})" if action else term.title
 
@@ -83,18 +122,17 @@ def words(vocab_name: str, value: Any) -> str:
 def shown(value: Any) -> str:
     if value is None:
         return "nothing"
-    if isinstance(value, str):
-        text = " ".join(value.split())
-        return f"“{text}”" if len(text) <= SHORT else f"“{text[:SHORT]}…”"
-    return f"`{json.dumps(value, ensure_ascii=False)}`" if len(json.dumps(value)) <= SHORT else "(a longer value)"
+    text = " ".join(value.split()) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    cut = text if len(text) <= SHORT else text[:SHORT] + "…"
+    return f"“{esc(cut)}”" if isinstance(value, str) else esc(cut)
 
 
 def ids(values: Iterable) -> str:
-    return ", ".join(f"`{v}`" for v in values)
+    return ", ".join(code(v) for v in values)
 
 
 def label(path: tuple) -> str:
-    return " › ".join(str(p) for p in path) if path else "(record)"
+    return " › ".join(p if isinstance(p, Safe) else esc(p) for p in path) if path else "(record)"
 
 
 # ---- records -----------------------------------------------------------------
@@ -109,16 +147,20 @@ def _entry_key(entries: list) -> str | None:
 
 
 def diff_value(path: tuple, old: Any, new: Any, where: str, report: Report) -> list[str]:
-    """Lines describing how old became new at path; lowerings are added to report.lowers."""
+    """Lines describing how old became new at path; lowerings are added to report.lowers, raises of a grade or
+    a role to report.raises."""
     if old == new:
         return []
-    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    key = next((p for p in reversed(path) if isinstance(p, str) and not isinstance(p, Safe)), "")
     if key in VOCAB_FIELDS and (isinstance(old, str) or isinstance(new, str)) and not isinstance(old, (list, dict)) \
             and not isinstance(new, (list, dict)):
         name = VOCAB_FIELDS[key]
         line = f"{label(path)}: {words(name, old)} -> {words(name, new)}"
         if name in RANKED and _lower(name, old, new):
             report.lowers.append(f"{where}: {line}")
+            line = "⚠ " + line
+        elif name in RAISED and _lower(name, new, old) and old is not None:
+            report.raises.append(f"{where}: {line}")
             line = "⚠ " + line
         return [line]
     if isinstance(old, dict) and isinstance(new, dict):
@@ -133,19 +175,28 @@ def diff_value(path: tuple, old: Any, new: Any, where: str, report: Report) -> l
             parts = ([f"added {ids(added)}"] if added else []) + ([f"removed {ids(removed)}"] if removed else [])
             return [f"{label(path)}: {'; '.join(parts) or 'reordered'}"]
         entry = _entry_key(old + new) if old and new else None
-        if entry and all(len({json.dumps(e[entry], sort_keys=True) for e in side}) == len(side) for side in (old, new)):
-            old_by = {json.dumps(e[entry], sort_keys=True): e for e in old}
-            new_by = {json.dumps(e[entry], sort_keys=True): e for e in new}
+        if entry:
+            # Matched by key; entries that share a key (two cards with the same words) by their order among those.
+            old_by, new_by = _keyed(old, entry), _keyed(new, entry)
             out = []
             for k, e in new_by.items():
                 if k not in old_by:
-                    out.append(f"{label(path)}: added {entry} {shown(e[entry])}" + _vocab_summary(e))
+                    out.append(f"{label(path)}: added {_entry_name(entry, e[entry])}" + _vocab_summary(e))
             for k, e in old_by.items():
                 if k not in new_by:
-                    out.append(f"{label(path)}: removed {entry} {shown(e[entry])}" + _vocab_summary(e))
+                    out.append(_removed_entry(path, _entry_name(entry, e[entry]), e, where, report))
                 else:
-                    out += diff_value(path + (f"{entry} {shown(e[entry])}",), e, new_by[k], where, report)
+                    out += diff_value(path + (Safe(_entry_name(entry, e[entry])),), e, new_by[k], where, report)
             return out or [f"{label(path)}: reordered"]
+        # No key tells the entries apart: compared by position, never as a whole.
+        out = []
+        for i in range(max(len(old), len(new))):
+            before, after = (side[i] if i < len(side) else None for side in (old, new))
+            if i >= len(new) and isinstance(before, dict):
+                out.append(_removed_entry(path, f"entry {i + 1}", before, where, report))
+            else:
+                out += diff_value(path + (Safe(f"entry {i + 1}"),), before, after, where, report)
+        return out
     if old is None:
         return [f"{label(path)}: added {shown(new)}"]
     if new is None:
@@ -153,6 +204,32 @@ def diff_value(path: tuple, old: Any, new: Any, where: str, report: Report) -> l
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHORT:
         return [f"{label(path)}: reworded"]
     return [f"{label(path)}: {shown(old)} -> {shown(new)}"]
+
+
+def _keyed(entries: list[dict], key: str) -> dict[tuple[str, int], dict]:
+    """Entries by (their key, which occurrence of that key): a repeated key never makes two entries one."""
+    out: dict[tuple[str, int], dict] = {}
+    for e in entries:
+        k = json.dumps(e[key], sort_keys=True)
+        n = sum(1 for seen, _ in out if seen == k)
+        out[(k, n)] = e
+    return out
+
+
+def _entry_name(key: str, value: Any) -> str:
+    """An entry named by its key: ``causes `kidney-stones`, `gout` ``, ``situation “...”``."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return f"{esc(key)} {ids(value)}"
+    return f"{esc(key)} {shown(value)}"
+
+
+def _removed_entry(path: tuple, name: str, entry: dict, where: str, report: Report) -> str:
+    """An entry of a list removed; an evidence entry (a verdict on a treatment for some causes) is flagged."""
+    line = f"{label(path)}: removed {name}" + _vocab_summary(entry)
+    if path and path[-1] == "evidence":
+        report.lowers.append(f"{where}: removes the evidence entry {name}{_vocab_summary(entry)}")
+        return "⚠ " + line
+    return line
 
 
 def _vocab_summary(entry: dict) -> str:
@@ -176,9 +253,9 @@ def _records(ds: model.Dataset) -> dict[tuple[str, str], model.Record]:
 def _title(kind: str, rec: model.Record) -> str:
     singular = model.KINDS[kind].singular if kind in model.KINDS else {"triage": "flowchart", "glossary": "glossary"}.get(kind, kind)
     if kind not in model.KINDS:
-        return f"The {singular} (`{rec.path.as_posix()}`)"
+        return f"The {singular} ({code(rec.path.as_posix())})"
     name = rec.title if len(rec.title) <= 80 else rec.title[:79] + "…"
-    return f"{singular[0].upper()}{singular[1:]} **{name}** (`{rec.id}`)"
+    return f"{singular[0].upper()}{singular[1:]} **{esc(name)}** ({code(rec.id)})"
 
 
 def _without_id(data: dict) -> str:
@@ -201,7 +278,7 @@ def compare_records(old: model.Dataset, new: model.Dataset, report: Report) -> N
     report.renamed = {r: a[1] for r, a in renamed}
     lines = [f"- Added: {_title(k[0], after[k])}" for k in added]
     lines += [f"- ⚠ Removed: {_title(k[0], before[k])}" for k in removed]
-    lines += [f"- Renamed: {_title(r[0], before[r])} -> `{a[1]}`" for r, a in renamed]
+    lines += [f"- Renamed: {_title(r[0], before[r])} -> {code(a[1])}" for r, a in renamed]
     for k in removed:
         report.lowers.append(f"removes {_title(k[0], before[k])}")
     if lines:
@@ -216,15 +293,126 @@ def compare_records(old: model.Dataset, new: model.Dataset, report: Report) -> N
         if a.loaded.problems or not a.data:
             changed.append(f"#### {title}\n\n- cannot be read now; the validator says why")
             continue
+        where = title.replace("**", "")
         if ak[0] == "triage":  # screens, outcomes, rules and scenarios entry by entry; the rest as fields
             rows = _triage_entries(b.data, a.data, report)
         else:
-            rows = diff_value((), b.data, a.data, title.replace("**", ""), report)
+            rows, shown_in_full = _care_cards(b.data, a.data, where, report)
+            rows += diff_value((), {k: v for k, v in b.data.items() if k not in shown_in_full},
+                               {k: v for k, v in a.data.items() if k not in shown_in_full}, where, report)
+        rows += _review_claim(b.data, a.data, where, report)
         rows = [r for r in rows if not (bk != ak and r.startswith("id: "))]  # the rename is listed above
         if rows:
             changed.append(f"#### {title}\n\n" + "\n".join(f"- {r}" for r in rows if r))
     if changed:
         report.sections.append("### Changed records\n\n" + "\n\n".join(changed))
+
+
+# ---- what a reader with a warning sign is told, and who says it was reviewed ------------
+
+def _card(entry: Any) -> str:
+    if not isinstance(entry, dict):
+        return "nothing"
+    return f"({words('tier', entry.get('tier'))}) {_full(entry.get('situation'))}"
+
+
+def _care_cards(old: dict, new: dict, where: str, report: Report) -> tuple[list[str], set[str]]:
+    """The words on a record's emergency and urgent care cards (when_to_get_help situations of those tiers, and
+    the urgency_note of a finding whose urgency is one), old and new in full and flagged when they change; and
+    the fields shown here in full, left out of the field-by-field comparison."""
+    def cards(data: dict) -> list[dict]:
+        entries = data.get("when_to_get_help")
+        return [e for e in entries if isinstance(e, dict) and _red_flag(e.get("tier"))] if isinstance(entries, list) else []
+
+    rows: list[str] = []
+    old_cards, new_cards = cards(old), cards(new)
+    before = [c for c in old_cards if c not in new_cards]  # cards whose words or tier changed, in order
+    after = [c for c in new_cards if c not in old_cards]
+    for i in range(max(len(before), len(after))):
+        b, a = (side[i] if i < len(side) else None for side in (before, after))
+        rows.append("⚠ when_to_get_help: an emergency or urgent care card changed:\n"
+                    f"  - before: {_card(b) if b else '(no such card)'}\n"
+                    f"  - now: {_card(a) if a else '(no longer an emergency or urgent card)'}")
+        report.checks.append(f"{where}: new words on an emergency or urgent care card (when_to_get_help); "
+                             "read it in full below")
+    full: set[str] = set()
+    tier = next((t for t in (old.get("urgency"), new.get("urgency")) if _red_flag(t)), None)
+    if tier and old.get("urgency_note") != new.get("urgency_note"):
+        full.add("urgency_note")
+        rows.append(f"⚠ urgency_note (urgency {words('tier', tier)}) changed:\n"
+                    f"  - before: {_full(old.get('urgency_note'))}\n  - now: {_full(new.get('urgency_note'))}")
+        report.checks.append(f"{where}: new words in the urgency_note of a finding with urgency {words('tier', tier)}; read it in full below")
+    return rows, full
+
+
+def _claim(data: dict) -> tuple[Any, Any]:
+    review = data.get("review")
+    return (review.get("kind"), review.get("reviewer")) if isinstance(review, dict) else (None, None)
+
+
+def _review_claim(old: dict, new: dict, where: str, report: Report) -> list[str]:
+    """A review claim (review: kind and reviewer) added or changed: the contributor's own word, flagged so that a
+    maintainer confirms it with the reviewer named."""
+    before, after = _claim(old), _claim(new)
+    if before == after or after == (None, None):
+        return []
+    what = "added" if before == (None, None) else "changed"
+    said = f"{esc(after[0] or 'no kind')}" + (f" by {esc(after[1])}" if after[1] else "")
+    was = f" (was {esc(before[0] or 'no kind')}" + (f" by {esc(before[1])})" if before[1] else ")") if what == "changed" else ""
+    report.checks.append(f"{where}: review claim {what}: {said}{was}; confirm it with the reviewer before merging")
+    return [f"⚠ review claim {what}: {said}{was}"]
+
+
+# ---- sources: hosts ------------------------------------------------------------------
+
+def _host(rec: model.Record | None) -> str | None:
+    url = rec.get("url") if rec else None
+    try:
+        return urllib.parse.urlsplit(url).hostname if isinstance(url, str) else None
+    except ValueError:
+        return None
+
+
+def compare_hosts(old: model.Dataset, new: model.Dataset, report: Report) -> None:
+    """A source whose web address moves to another host, or a new source on a host no source used before: named."""
+    renamed = {new_id: old_id for (kind, old_id), new_id in report.renamed.items() if kind == "sources"}
+    known = {_host(rec) for rec in old.kind("sources").values()} - {None}
+    lines = []
+    for sid, rec in new.kind("sources").items():
+        host, before = _host(rec), old.get("sources", renamed.get(sid, sid))
+        if before is not None and host != _host(before):
+            line = f"source {code(sid)}: url host changed from {code(_host(before))} to {code(host)}"
+        elif before is None and host and host not in known:
+            line = f"source {code(sid)} (new): a host no source used before, {code(host)}"
+        else:
+            continue
+        lines.append(f"- ⚠ {line}")
+        report.checks.append(line)
+    if lines:
+        report.sections.append("### Source hosts\n\n" + "\n".join(lines))
+
+
+# ---- schemas ---------------------------------------------------------------------
+
+def _schema_files(ds: model.Dataset) -> dict[str, bytes]:
+    folder = ds.schema_dir
+    if folder.is_symlink() or not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.is_symlink()}
+
+
+def compare_schemas(old: model.Dataset, new: model.Dataset, report: Report) -> None:
+    """Any change under data/schemas/: the schemas set the words, tiers and limits every record follows."""
+    before, after = _schema_files(old), _schema_files(new)
+    lines = []
+    for name in sorted(set(before) | set(after)):
+        what = "added" if name not in before else "removed" if name not in after else "changed" if before[name] != after[name] else ""
+        if what:
+            lines.append(f"- ⚠ {code('data/schemas/' + name)} {what}")
+            report.checks.append(f"{code('data/schemas/' + name)} {what}: the schemas set the words, tiers and limits of "
+                                 "every record; read its diff")
+    if lines:
+        report.sections.append("### Schemas\n\n" + "\n".join(lines))
 
 
 # ---- the flowchart, entry by entry ----------------------------------------------
@@ -250,13 +438,13 @@ def _prefixed(prefix: str, rows: list[str]) -> list[str]:
 
 
 def _full(text: Any) -> str:
-    return f"“{' '.join(text.split())}”" if isinstance(text, str) else "nothing"
+    return f"“{esc(text)}”" if isinstance(text, str) else "nothing"
 
 
 def _together(lines: Any) -> str:
     if not isinstance(lines, list):
         return shown(lines)
-    return " and ".join("(" + " or ".join(f"`{f}`" for f in _strings(line)) + ")" for line in lines)
+    return " and ".join("(" + " or ".join(code(f) for f in _strings(line)) + ")" for line in lines)
 
 
 def _red_flag(tier: Any) -> bool:
@@ -280,42 +468,42 @@ def _screens(old: dict, new: dict, report: Report) -> list[str]:
     now_on = {f: sid for sid, s in after.items() for f in _strings(s.get("findings"))}
     for sid, s in after.items():
         if sid not in before:
-            rows.append(f"screen `{sid}` added: {shown(s.get('question'))}, asks about {ids(_strings(s.get('findings')))}")
+            rows.append(f"screen {code(sid)} added: {shown(s.get('question'))}, asks about {ids(_strings(s.get('findings')))}")
     for sid, s in before.items():
         if sid not in after:
-            rows.append(f"screen `{sid}` removed")
+            rows.append(f"screen {code(sid)} removed")
             new_findings: list[str] = []
         else:
             words_b, words_a = ({k: v for k, v in d.items() if k != "findings"} for d in (s, after[sid]))
-            rows += _prefixed(f"screen `{sid}`", diff_value((), words_b, words_a, f"the flowchart: screen `{sid}`", report))
+            rows += _prefixed(f"screen {code(sid)}", diff_value((), words_b, words_a, f"the flowchart: screen {code(sid)}", report))
             new_findings = _strings(after[sid].get("findings"))
             added = [f for f in new_findings if f not in _strings(s.get("findings"))]
             if added:
-                rows.append(f"screen `{sid}` now also asks about {ids(added)}")
+                rows.append(f"screen {code(sid)} now also asks about {ids(added)}")
         for fid in [f for f in _strings(s.get("findings")) if f not in new_findings]:
-            where = f"now asked on screen `{now_on[fid]}`" if fid in now_on else "no longer asked on any screen"
-            rows.append(f"⚠ screen `{sid}` no longer asks about `{fid}` ({where})")
-            report.lowers.append(f"the flowchart: screen `{sid}` no longer asks about `{fid}` ({where})")
+            where = f"now asked on screen {code(now_on[fid])}" if fid in now_on else "no longer asked on any screen"
+            rows.append(f"⚠ screen {code(sid)} no longer asks about {code(fid)} ({where})")
+            report.lowers.append(f"the flowchart: screen {code(sid)} no longer asks about {code(fid)} ({where})")
     return rows
 
 
 def _outcomes(old: dict, new: dict, report: Report) -> list[str]:
     """Each outcome; new words on an emergency or urgent outcome are shown in full and flagged."""
     before, after = _by_id(old.get("outcomes")), _by_id(new.get("outcomes"))
-    rows = [f"outcome `{oid}` added ({words('tier', o.get('tier'))}): {shown(o.get('title'))}"
+    rows = [f"outcome {code(oid)} added ({words('tier', o.get('tier'))}): {shown(o.get('title'))}"
             for oid, o in after.items() if oid not in before]
-    rows += [f"outcome `{oid}` removed (was {words('tier', o.get('tier'))})" for oid, o in before.items() if oid not in after]
+    rows += [f"outcome {code(oid)} removed (was {words('tier', o.get('tier'))})" for oid, o in before.items() if oid not in after]
     for oid in [o for o in before if o in after]:
         o, n = before[oid], after[oid]
         red = next((t for t in (o.get("tier"), n.get("tier")) if _red_flag(t)), None)
         plain = [k for k in list(o) + [k for k in n if k not in o] if not (red and k in TEXT_KEYS)]
-        rows += _prefixed(f"outcome `{oid}`", diff_value((), {k: o.get(k) for k in plain}, {k: n.get(k) for k in plain},
-                                                        f"the flowchart: outcome `{oid}`", report))
+        rows += _prefixed(f"outcome {code(oid)}", diff_value((), {k: o.get(k) for k in plain}, {k: n.get(k) for k in plain},
+                                                        f"the flowchart: outcome {code(oid)}", report))
         for key in TEXT_KEYS if red else ():
             if o.get(key) != n.get(key):
-                rows.append(f"⚠ outcome `{oid}` (tier {vocab.tiers()[red].title}) {key} changed:\n"
+                rows.append(f"⚠ outcome {code(oid)} (tier {vocab.tiers()[red].title}) {key} changed:\n"
                             f"  - before: {_full(o.get(key))}\n  - now: {_full(n.get(key))}")
-                report.checks.append(f"the flowchart: new {key} on {words('tier', red)} outcome `{oid}`; read it in full below")
+                report.checks.append(f"the flowchart: new {key} on {words('tier', red)} outcome {code(oid)}; read it in full below")
     return rows
 
 
@@ -324,19 +512,19 @@ def _combinations(old: dict, new: dict, report: Report) -> list[str]:
     before, after = _by_id(old.get("combinations")), _by_id(new.get("combinations"))
 
     def rule(c: dict) -> str:
-        return f"{_together(c.get('together'))} -> at least {words('tier', c.get('at_least'))}, outcome `{c.get('outcome')}`"
+        return f"{_together(c.get('together'))} -> at least {words('tier', c.get('at_least'))}, outcome {code(c.get('outcome'))}"
 
-    rows = [f"combination `{cid}` added: {rule(c)}" for cid, c in after.items() if cid not in before]
+    rows = [f"combination {code(cid)} added: {rule(c)}" for cid, c in after.items() if cid not in before]
     for cid, c in before.items():
         if cid not in after:
-            rows.append(f"⚠ combination `{cid}` removed (was {rule(c)})")
-            report.lowers.append(f"the flowchart: removes combination rule `{cid}` ({rule(c)})")
+            rows.append(f"⚠ combination {code(cid)} removed (was {rule(c)})")
+            report.lowers.append(f"the flowchart: removes combination rule {code(cid)} ({rule(c)})")
             continue
         n = after[cid]
         if c.get("together") != n.get("together"):
-            rows.append(f"combination `{cid}` together: {_together(c.get('together'))} -> {_together(n.get('together'))}")
+            rows.append(f"combination {code(cid)} together: {_together(c.get('together'))} -> {_together(n.get('together'))}")
         rest_b, rest_a = ({k: v for k, v in d.items() if k != "together"} for d in (c, n))
-        rows += _prefixed(f"combination `{cid}`", diff_value((), rest_b, rest_a, f"the flowchart: combination `{cid}`", report))
+        rows += _prefixed(f"combination {code(cid)}", diff_value((), rest_b, rest_a, f"the flowchart: combination {code(cid)}", report))
     return rows
 
 
@@ -344,7 +532,7 @@ def _cases(old: dict, new: dict, report: Report) -> list[str]:
     """Each clinical scenario, named by its findings; a scenario removed is flagged."""
     def by_findings(tree: dict) -> dict[str, dict]:
         cases = tree.get("scenarios") if isinstance(tree.get("scenarios"), list) else []
-        return {" + ".join(f"`{f}`" for f in sorted(_strings(c.get("findings")))): c for c in cases if isinstance(c, dict)}
+        return {" + ".join(code(f) for f in sorted(_strings(c.get("findings")))): c for c in cases if isinstance(c, dict)}
 
     before, after = by_findings(old), by_findings(new)
     rows = [f"scenario {k} added: expects {words('tier', c.get('expect'))}" for k, c in after.items() if k not in before]
@@ -420,13 +608,12 @@ def compare_triage(old: model.Dataset, new: model.Dataset, report: Report) -> No
     old_rules, new_rules = triage.compile_rules(old), triage.compile_rules(new)
     if old_rules is None or new_rules is None:
         if (old_rules is None) != (new_rules is None):
-            report.sections.append("### Flowchart readers\n\nThe flowchart cannot be compared: one side cannot be read "
-                                   "(the validator says why).")
+            report.readers = ("### Flowchart readers\n\nThe flowchart cannot be compared: one side cannot be read "
+                              "(the validator says why).")
+            report.checks.append("the flowchart cannot be compared: one side cannot be read")
         return
     groups = reader_changes(old_rules, new_rules, _scenario_findings(old) + _scenario_findings(new))
     if not groups:
-        if old.triage != new.triage or old_rules.urgency != new_rules.urgency:
-            report.sections.append("### Flowchart readers\n\nNo reader's outcome changes.")
         return
     names = {fid: rec.title for fid, rec in {**old.findings(), **new.findings()}.items()}
     tiers = vocab.tiers()
@@ -435,25 +622,25 @@ def compare_triage(old: model.Dataset, new: model.Dataset, report: Report) -> No
     lines = []
     for group in moved[:MAX_READERS]:
         lowered = tiers.rank(group.new_tier) > tiers.rank(group.old_tier)
-        who = " + ".join(f"{names.get(f, f)} (`{f}`)" for f in sorted(group.readers[0])) or "no warning sign"
-        where = f"outcome `{group.old_outcome}`" + (f", now `{group.new_outcome}`" if group.new_outcome != group.old_outcome else "")
+        who = " + ".join(f"{esc(names.get(f, f))} ({code(f)})" for f in sorted(group.readers[0])) or "no warning sign"
+        where = f"outcome {code(group.old_outcome)}" + (f", now {code(group.new_outcome)}" if group.new_outcome != group.old_outcome else "")
         lines.append(f"- {'⚠ ' if lowered else ''}**{words('tier', group.old_tier)} -> {words('tier', group.new_tier)}** "
                      f"({where}): {len(group.readers)} reader(s), e.g. {who}")
     for group in moved:
         if tiers.rank(group.new_tier) > tiers.rank(group.old_tier):
-            example = " + ".join(f"`{f}`" for f in sorted(group.readers[0])) or "no warning sign"
+            example = " + ".join(code(f) for f in sorted(group.readers[0])) or "no warning sign"
             report.lowers.append(f"the flowchart: {len(group.readers)} reader(s), e.g. a reader with {example}, now reach "
                                  f"{words('tier', group.new_tier)} instead of {words('tier', group.old_tier)} "
-                                 f"(outcome `{group.new_outcome}`)")
+                                 f"(outcome {code(group.new_outcome)})")
     if len(moved) > MAX_READERS:
         lines.append(f"- … and {len(moved) - MAX_READERS} more group(s)")
     if same:
         lines.append(f"- Same tier, another outcome: {sum(len(g.readers) for g in same)} reader(s) in {len(same)} group(s), e.g. "
-                     + "; ".join(f"{' + '.join(f'`{f}`' for f in sorted(g.readers[0])) or 'no finding'}: "
-                                 f"`{g.old_outcome}` -> `{g.new_outcome}`" for g in same[:3]))
+                     + "; ".join(f"{' + '.join(code(f) for f in sorted(g.readers[0])) or 'no finding'}: "
+                                 f"{code(g.old_outcome)} -> {code(g.new_outcome)}" for g in same[:3]))
     head = (f"### Flowchart readers whose tier changes ({len(moved)} group(s))" if moved
             else "### Flowchart readers\n\nNo reader's tier changes.")
-    report.sections.append(head + "\n\nReaders checked: the readers the validator starts from on either side (no finding, each "
+    report.readers = (head + "\n\nReaders checked: the readers the validator starts from on either side (no finding, each "
                            "finding alone, one finding from each line of each rule, each scenario), and each of them with one "
                            "finding more. A group is the readers whose tier and outcome change the same way; each is named by "
                            "its smallest reader, whom `python -m macros.triage` gives the old and the new result.\n\n"
@@ -466,8 +653,8 @@ def compare_citations(old: model.Dataset, new: model.Dataset, report: Report) ->
     renamed = {old_id: new_id for (kind, old_id), new_id in report.renamed.items() if kind == "sources"}
     before = {renamed.get(sid, sid) for sid in old.kind("sources") if old.cited_by(sid)}
     after = {sid for sid in new.kind("sources") if new.cited_by(sid)}
-    lines = [f"- now cited: `{sid}` {_source_title(new, sid)}" for sid in sorted(after - before)]
-    lines += [f"- no longer cited: `{sid}` {_source_title(old, sid)}" for sid in sorted(before - after)]
+    lines = [f"- now cited: {code(sid)} {_source_title(new, sid)}" for sid in sorted(after - before)]
+    lines += [f"- no longer cited: {code(sid)} {_source_title(old, sid)}" for sid in sorted(before - after)]
     if lines:
         report.sections.append("### Sources\n\n" + "\n".join(lines))
 
@@ -475,7 +662,7 @@ def compare_citations(old: model.Dataset, new: model.Dataset, report: Report) ->
 def _source_title(ds: model.Dataset, sid: str) -> str:
     rec = ds.get("sources", sid)
     title = str(rec.get("title") or "") if rec else ""
-    return f"({title if len(title) <= 80 else title[:79] + '…'})" if title else ""
+    return f"({esc(title if len(title) <= 80 else title[:79] + '…')})" if title else ""
 
 
 # ---- the report -------------------------------------------------------------------
@@ -484,17 +671,23 @@ def compare(old: model.Dataset, new: model.Dataset, base_name: str = "the base")
     report = Report()
     compare_records(old, new, report)
     compare_citations(old, new, report)
+    compare_hosts(old, new, report)
+    compare_schemas(old, new, report)
     compare_triage(old, new, report)
     out = [f"## What this change means for readers (compared with {base_name})", ""]
-    if report.lowers or report.checks:
-        what = "lowers care or evidence" if report.lowers else "changes what readers with a warning sign are told"
+    if report.lowers or report.raises or report.checks:
+        parts = [what for what, found in (("lowers care or evidence", report.lowers),
+                                          ("raises a treatment's grade or role", report.raises),
+                                          ("has changes a clinical reviewer must read", report.checks)) if found]
+        what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         out += ["> [!WARNING]", f"> ⚠ **This change {what}.** A clinical reviewer should check:"]
         out += [f"> - ⚠ lowers: {line}" for line in report.lowers]
+        out += [f"> - ⚠ raises: {line}" for line in report.raises]
         out += [f"> - ⚠ check: {line}" for line in report.checks]
         out.append("")
     if not report.sections:
-        out.append("No change to the data readers see.")
-    out += ["\n\n".join(report.sections)]
+        out.append("No change to the data readers see.\n")
+    out += ["\n\n".join(report.sections + [report.readers])]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -524,16 +717,31 @@ def default_base(root: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros.data.diff", description=__doc__.splitlines()[0])
     parser.add_argument("base", nargs="?", help="a git ref (default: the merge base of HEAD with main)")
+    parser.add_argument("--old", type=Path, metavar="DIR", help="the old data folder (instead of a git ref)")
+    parser.add_argument("--new", type=Path, metavar="DIR", help="the new data folder (default: ./data of this repository)")
+    parser.add_argument("--base-name", metavar="TEXT", help="how to name the old side in the heading (e.g. a commit)")
     args = parser.parse_args(argv)
-    root = Path(git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())
-    base = args.base or default_base(root)
-    git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    if args.old and args.base:
+        parser.error("give a git ref or --old DIR, not both")
+    for folder in (args.old, args.new):
+        if folder is not None and not folder.is_dir():
+            raise SystemExit(f"no such data folder: {limits.printable(str(folder))}")
     with tempfile.TemporaryDirectory(prefix="data-diff-") as tmp:
-        old = load_at(root, base, Path(tmp))
-        new = model.load(root / "data")
-        shown_base = base if len(base) < 40 else base[:12]
-        sys.stdout.write(compare(old, new, f"`{shown_base}`"))
+        if args.old:
+            old, name = model.load(args.old), args.base_name or "the base"
+            new = model.load(args.new) if args.new else model.load(_root() / "data")
+        else:
+            root = _root()
+            base = args.base or default_base(root)
+            git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+            old, name = load_at(root, base, Path(tmp)), args.base_name or (base if len(base) < 40 else base[:12])
+            new = model.load(args.new or root / "data")
+        sys.stdout.write(compare(old, new, code(name[:40])))
     return 0
+
+
+def _root() -> Path:
+    return Path(git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def rule_file_names(ds: Dataset) -> Iterator[Problem]:
                 yield problem(rec, (), f"{what}; rename it to {rec.id}.yaml")
                 continue
             rid = rec.data.get("id")
-            if isinstance(rid, str) and rid != rec.path.stem:
+            if isinstance(rid, str) and rid != rec.path.stem and not template_example(rid):
                 yield problem(rec, ("id",), f"'{rid}' must match the file name '{rec.path.stem}'; change the id or rename the file")
 
 
@@ -142,7 +142,7 @@ def rule_plain_text(ds: Dataset) -> Iterator[Problem]:
     string field the schemas leave unpatterned) no Markdown links, images, autolinks, link definitions,
     attribute lists or web addresses. A contributor who wants a link cites a source."""
     for rec in ds.all_records():
-        free = {path for path, _value, kind in _fields(ds, rec).strings if kind == "text"}
+        free = {path for path, _value, kind in _fields(ds, rec).strings if kind in ("text", "line")}
         for path, text in _strings(rec.data):
             found = markup_problem(text, free_text=path in free)
             if found:
@@ -302,6 +302,50 @@ def rule_invisible_characters(ds: Dataset) -> Iterator[Problem]:
                 yield problem(rec, path, found)
 
 
+def rule_single_line(ds: Dataset) -> Iterator[Problem]:
+    """Names, titles, reviewers (schema x-single-line: true), ids, dates, vocabulary words and web addresses are one
+    line: a line break in a name could print a heading or a fake note wherever the name is shown."""
+    for rec in ds.all_records():
+        for path, value, kind in _fields(ds, rec).strings:
+            if kind != "text" and ("\n" in value or "\r" in value):
+                yield problem(rec, path, "must be on one line, but it has a line break; write it on the same line as "
+                                         "its field name, without | or > and without \\n")
+
+
+# The example values of data/_templates/ (ids, dates, the reviewer), obviously fake so that a record which keeps
+# one is refused: value -> what it stands for. Any text saying "change me" is refused with them.
+TEMPLATE_EXAMPLES = {
+    "example-id-change-me": "id", "2000-01-01": "date", "2000-07-01": "date", "2000-01": "date",
+    "Dr Example Name (change me)": "reviewer",
+}
+_TEMPLATE_FIX = {
+    "id": "write this record's own id, the same as its file name (lowercase words joined by hyphens)",
+    "date": "write the real date (YYYY-MM-DD), or delete the field if it is optional",
+    "reviewer": "name the clinician who reviewed it, as they want it shown, or set kind: checked-against-sources "
+                "and delete reviewer:",
+    "text": "write your own words",
+}
+_CHANGE_ME = re.compile(r"\bchange[ -]me\b", re.IGNORECASE)
+
+
+def template_example(value: object) -> str | None:
+    """What kind of template example value this is (id, date, reviewer, text), or None."""
+    if not isinstance(value, str):
+        return None
+    return TEMPLATE_EXAMPLES.get(value) or ("text" if _CHANGE_ME.search(value) else None)
+
+
+def rule_template_examples(ds: Dataset) -> Iterator[Problem]:
+    """No record keeps an example value of data/_templates/ (its id, its dates, its reviewer): a copied template
+    must not publish "Dr Example Name" or a review date that was never a review."""
+    for rec in ds.all_records():
+        for path, text in _strings(rec.data):
+            found = template_example(text)
+            if found:
+                yield problem(rec, path, f"'{text}' is the template's example {found if found != 'text' else 'text'}; "
+                                         f"{_TEMPLATE_FIX[found]}")
+
+
 # Words in an urgency_note that say the opposite of its tier: a call for an ambulance on a finding below
 # emergency, or reassurance on an emergency one (an edit that changed the tier and left the note behind).
 _CALLS_999 = re.compile(r"\b(?:call|phone|ring|dial)\s+(?:999|911|112|000|an ambulance|for an ambulance)\b", re.IGNORECASE)
@@ -354,7 +398,8 @@ def rule_review(ds: Dataset) -> Iterator[Problem]:
         if isinstance(block, dict):
             if block.get("kind") == "clinician-reviewed" and not block.get("reviewer"):
                 yield problem(rec, ("review", "kind"), "a clinician review needs the clinician's name and role; "
-                                                       "add 'reviewer:' under review:, e.g. reviewer: Dr A Patel, GP")
+                                                       "add 'reviewer:' under review: with their name and role as they "
+                                                       "want it shown")
             nxt = block.get("next_due")
             if isinstance(nxt, str) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", nxt):
                 due = reviews._date(nxt)
@@ -363,7 +408,8 @@ def rule_review(ds: Dataset) -> Iterator[Problem]:
                     yield problem(rec, ("review", "next_due"), f"'{nxt}' is not a real date; check the month and day")
                 elif last and due <= last:
                     yield problem(rec, ("review", "next_due"), f"'{nxt}' must be after last_reviewed ({last.isoformat()})")
-        due = reviews.due_date(rec) if isinstance(rec.get("last_reviewed"), str) else None
+        kept = template_example(rec.get("last_reviewed"))  # said once, by rule_template_examples
+        due = reviews.due_date(rec) if isinstance(rec.get("last_reviewed"), str) and not kept else None
         if due and (today - due).days > grace:
             yield problem(rec, ("last_reviewed",),
                           f"the review was due {due.isoformat()}, more than {grace} days ago; check the record against "
@@ -384,6 +430,8 @@ def all_rules():
         rule_no_repeats,
         rule_glossary_terms,
         rule_invisible_characters,
+        rule_single_line,
+        rule_template_examples,
         rule_urgency_note_agrees,
         rule_causes_treated,
         rule_headline_grade,

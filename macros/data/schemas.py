@@ -71,7 +71,7 @@ class _Folder:
         elif merged.get("type") != "string" and not patterned:
             kind = None
         else:
-            kind = "word" if patterned else "text"
+            kind = "word" if patterned else "line" if merged.get("x-single-line") is True else "text"
         self.kinds[id(sch)] = (sch, kind)
         return kind
 
@@ -534,6 +534,7 @@ def string_fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterat
 
     * "url": a web address (its schema, after $ref, has format: uri);
     * "text": free text a contributor writes (a string with no pattern, enum, const or oneOf);
+    * "line": free text on one line: a name, a title, a reviewer (its schema says x-single-line: true);
     * "word": ids, dates, vocabulary words and other patterned values.
     """
     yield from fields(name, data, schema_dir).strings

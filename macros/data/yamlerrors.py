@@ -10,7 +10,8 @@ common cases:
 * inconsistent indentation: the one line that, re-indented like its
   neighbours, makes the file readable (found by trying it: the file is parsed
   again with that line moved, so the line named is the line to fix);
-* a missing space after ``-`` or ``:``;
+* a missing space after ``-`` or ``:``, or a field name without its colon
+  (named on its own line, with the line to write, not on the next line);
 * a quote or bracket that is opened and never closed (named where it opened);
 * curly quotes (“ ” ‘ ’) typed where YAML needs straight ones;
 * a tab where YAML needs spaces.
@@ -22,6 +23,7 @@ the line with a caret under the column, for the indented lines printed after
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -111,6 +113,19 @@ def explain(text: str, exc: yaml.MarkedYAMLError) -> Explained:
         if col is not None and n < p_line:
             return Explained(n, col + 1, _unclosed_quote_message(line_text(n)[col]))
 
+    # A field name without its colon: PyYAML names the line after it (or the next field); the line is this one.
+    if problem.startswith("could not find expected ':'") and context == "while scanning a simple key" and cm:
+        found = _missing_colon(lines, c_line)
+        if found is not None:
+            return found
+    if problem == "mapping values are not allowed here" and pm:  # read as text running on into the next field
+        above = next((n for n in range(p_line - 1, 0, -1) if line_text(n).strip() and not line_text(n).lstrip().startswith("#")), None)
+        indent = len(line_text(p_line)) - len(line_text(p_line).lstrip(" "))
+        if above and len(line_text(above)) - len(line_text(above).lstrip(" ")) == indent:
+            found = _missing_colon(lines, above)
+            if found is not None:
+                return found
+
     # A missing space after ':' (key:value) or '-' (-item).
     if context == "while scanning a simple key" and cm:
         match = _NO_SPACE_COLON.match(line_text(c_line))
@@ -162,10 +177,78 @@ def _curly_quote(line: str) -> int | None:
 
 
 def curly_message(line: str) -> str:
-    fixed = line.replace("\u201c", '"').replace("\u201d", '"').strip()
-    fixed = re.sub(r"(^|[\s\[{,])\u2018(.*?)\u2019", r"\1'\2'", fixed)
     return ("uses curly quotes (“ ” or ‘ ’), which YAML does not read as quotes (a word processor or phone keyboard "
-            f"may have typed them); type straight quotes instead: {fixed}")
+            f"may have typed them); type straight quotes instead: {straightened(line).strip()}")
+
+
+_CURLY = CURLY_DOUBLE + CURLY_SINGLE
+
+
+def straightened(line: str) -> str:
+    """The line with each value a word processor wrapped in curly quotes written as a YAML double-quoted string
+    (JSON's escapes, which YAML reads the same: \\" and \\\\), so the fix is valid YAML whatever the text holds:
+    an apostrophe (it's, it’s), straight quotes, a colon, a comma or a #. A quote opens where a value starts
+    (after ': ', '- ', '[', '{' or ','). It closes at the last quote of its kind that ends the line (but for a
+    comment); inside [ ] or { }, at the first one followed by ',', ']' or '}'. A single quote closes only there,
+    so the apostrophe in it’s stays text. With no closing quote the text runs to the end of the line (or of the
+    [ ] or { })."""
+    out, i, depth = [], 0, 0
+    while i < len(line):
+        char = line[i]
+        before = line[:i].rstrip(" ")
+        if char in _CURLY and (not before or before[-1] in ":-[{,") and (i == 0 or line[i - 1] in " [{,"):
+            end = _closing(line, i, depth > 0)
+            if end is not None:
+                text, i = line[i + 1:end], end + 1
+            elif depth > 0:
+                stop = max(line.rfind("]"), line.rfind("}"))
+                stop = stop if stop > i else len(line)
+                text, i = line[i + 1:stop].rstrip(), stop
+            else:
+                text, i = re.sub(r"\s+#.*$", "", line[i + 1:]).rstrip(), len(line)
+            out.append(json.dumps(text, ensure_ascii=False))
+            continue
+        depth += 1 if char in "[{" else -1 if char in "]}" else 0
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _closing(line: str, start: int, in_flow: bool) -> int | None:
+    kind = CURLY_DOUBLE if line[start] in CURLY_DOUBLE else CURLY_SINGLE
+    found = None
+    for j in range(start + 1, len(line)):
+        if line[j] not in kind:
+            continue
+        rest = line[j + 1:]
+        if in_flow and re.match(r"^\s*[,\]}]", rest):
+            return j
+        if not in_flow and re.match(r"^\s*(?:#.*)?$", rest):
+            found = j
+    return found
+
+
+_NO_COLON = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[a-z_][a-z0-9_]*)(?:[ \t]+(?P<value>[^\s:#][^:]*?))?\s*(?:\s#.*)?$")
+
+
+def _missing_colon(lines: list[str], number: int) -> Explained | None:
+    """The field on this line written without its colon ("name Back sprain", "overview"), with the line to write."""
+    line = lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else ""
+    match = _NO_COLON.match(line)
+    if not match:
+        return None
+    key, value = match["key"], match["value"]
+    if value:
+        flow = value[0] in "[{" and _closes_on_line(value, 0)  # a list or group on one line stays one
+        plain = flow or (not re.match(r"^[\"'{\[&*!|>%@`]", value) and ": " not in value and " #" not in value)
+        fixed = f"{key}: {value if plain else _double_quoted(value)}"
+    else:
+        following = next((n for n in lines[number:] if n.strip() and not n.lstrip().startswith("#")), "")
+        deeper = len(following) - len(following.lstrip(" ")) > len(match["lead"])
+        fixed = f"{key}: |" if deeper and not following.lstrip().startswith("- ") else f"{key}:"
+    lead = match["lead"].strip()
+    return Explained(number, len(match["lead"]) + len(key) + 1,
+                     f"the field name '{key}' needs a colon after it; write {lead + ' ' if lead else ''}{fixed}")
 
 
 def _unclosed_quote_message(quote: str) -> str:
