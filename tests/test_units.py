@@ -290,3 +290,25 @@ def test_matrix_pages_turn_sparse_at_scale(dataset, monkeypatch):
     assert sparse.count("../causes/") == pairs
     treatments = compare.treatments_by_causes(dataset, "compare/treatments-causes.md")
     assert 'data-value=""' not in treatments
+
+
+def test_a_worst_case_combination_rule_is_checked_in_under_a_second(tmp_path):
+    """Six lines of 20 findings (64 million choices) must not stall the validator: the flowchart's rules take < 1 s."""
+    import shutil
+    import time
+
+    from macros.data import model
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    path = tmp_path / "data" / "triage.yaml"
+    ids = sorted(p.stem for p in (tmp_path / "data" / "symptoms").glob("*.yaml"))[:20]
+    line = "[" + ", ".join(ids) + "]"
+    rule = (f"  - id: worst-case\n    together: [{', '.join([line] * 6)}]\n    at_least: urgent\n    outcome: urgent-red-flags\n"
+            "    why: A worst-case rule for timing.\n    sources: [nhs-back-pain]\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("combinations:\n", "combinations:\n" + rule, 1), encoding="utf-8")
+    ds = model.load(tmp_path / "data")
+    assert triage.compile_rules(ds) is not None
+    started = time.perf_counter()
+    for rule_fn in triage.RULES:
+        list(rule_fn(ds))
+    assert time.perf_counter() - started < 1.0

@@ -25,8 +25,9 @@ The rules below run in ``python -m macros.validate`` like every other rule:
   reader who meets one rule exactly (each finding alone, each choice of one
   finding per line of each rule) plus the scenarios and the reader with
   nothing, adding any single finding never lowers the tier the stepper gives.
-  The number of readers is bounded (each rule's choices are capped, see
-  ``MAX_CHOICES``), so no rule can make validation slow;
+  A rule with more than ``MAX_CHOICES`` choices (none of the real ones has) is
+  checked on a covering set in which every finding of every line appears, so
+  no rule can make validation slow;
 * **scenarios**: each clinical case reaches exactly its tier (and outcome);
 * **screens**: at most ``MAX_SCREENS`` screens, so every reader reaches an
   outcome in at most ``MAX_SCREENS + 1``.
@@ -46,7 +47,7 @@ from .model import Dataset
 from .problems import Problem, problem
 
 MAX_SCREENS = 5  # + the outcome screen: every reader reaches an outcome in at most 6 screens
-MAX_CHOICES = 2_000  # readers enumerated per combination rule by the "more never lowers" check
+MAX_CHOICES = 64  # a rule with more choices of one finding per line is checked on a covering set (see readers)
 # Words a red-flag (urgent or emergency) outcome must never use: NICE NG234, clinical reference section 7.
 REASSURING = ("rarely serious", "nothing to worry", "no need to", "not serious", "don't worry", "do not worry")
 
@@ -179,13 +180,23 @@ def _ids(value) -> bool:
 
 
 def readers(rules: Rules, scenarios: Iterable[Iterable[str]] = ()) -> Iterator[frozenset[str]]:
-    """The readers the "more never lowers" check starts from: nothing; each finding alone; each choice
-    of one finding per line of each rule (at most MAX_CHOICES per rule); each scenario."""
+    """The readers the "more never lowers" check starts from: nothing; each finding alone; for each rule,
+    every choice of one finding per line (when there are at most MAX_CHOICES), else a covering set in which
+    every finding of every line appears (so no rule, however long its lines, makes validation slow); and
+    each scenario."""
     yield frozenset()
     for fid in rules.asked:
         yield frozenset({fid})
     for rule in rules.combinations:
-        for choice in itertools.islice(itertools.product(*(sorted(line) for line in rule.lines)), MAX_CHOICES):
+        lines = [sorted(line) for line in rule.lines]
+        count = 1
+        for line in lines:
+            count *= len(line)
+        if count <= MAX_CHOICES:
+            choices: Iterable[tuple[str, ...]] = itertools.product(*lines)
+        else:
+            choices = (tuple(line[i % len(line)] for line in lines) for i in range(max(len(line) for line in lines)))
+        for choice in choices:
             yield frozenset(choice)
     for case in scenarios:
         yield frozenset(case)
