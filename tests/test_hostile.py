@@ -116,7 +116,7 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 def _drop_missing_refs(schema_name: str, data: dict, kept: dict[str, set[str]]) -> None:
     """Remove references (list items, or {id: ...} entries) to records not in the fixture."""
     doomed = []
-    for path, ref_id, target in schemas.references(schema_name, data):
+    for path, ref_id, target in schemas.fields(schema_name, data).references:
         if target in kept and ref_id not in kept[target]:
             if isinstance(path[-1], int):
                 doomed.append(path)
@@ -152,11 +152,11 @@ def mini_records() -> dict[str, dict[str, dict]]:
     firsts: set[str] = set()
     for schema_name, data in all_docs:
         _drop_missing_refs(schema_name, data, kept)  # references to other kinds
-        firsts |= {i for path, i, target in schemas.references(schema_name, data) if target == "sources" and path[-1] == 0}
+        firsts |= {i for path, i, target in schemas.fields(schema_name, data).references if target == "sources" and path[-1] == 0}
     kept["sources"] = firsts
     for schema_name, data in all_docs:
         _drop_missing_refs(schema_name, data, kept)
-        cited |= {i for _, i, target in schemas.references(schema_name, data) if target == "sources"}
+        cited |= {i for _, i, target in schemas.fields(schema_name, data).references if target == "sources"}
     for sid in sorted(cited):
         out["sources"][sid] = _read(ROOT / "data" / "sources" / f"{sid}.yaml")
     out["_single"] = {"glossary": glossary, "triage": triage}
