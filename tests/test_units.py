@@ -315,3 +315,16 @@ def test_matrix_pages_turn_sparse_at_scale(dataset, monkeypatch):
     assert sparse.count("../causes/") == pairs
     treatments = compare.treatments_by_causes(dataset, "compare/treatments-causes.md")
     assert 'data-value=""' not in treatments
+
+
+def test_the_copied_head_block_names_the_installed_material():
+    """overrides/main.html copies Material's site_meta block (to escape page.meta): its generator line, and the
+    comments saying which release was copied, must follow each upgrade of the pin in requirements.txt."""
+    from importlib.metadata import version
+
+    installed = version("mkdocs-material")
+    pinned = re.search(r"^mkdocs-material==(\S+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M).group(1)
+    assert installed == pinned
+    for name in ("overrides/main.html", "overrides/partials/header.html"):
+        named = set(re.findall(r"(?:Material |mkdocs-material-)(\d+\.\d+\.\d+)", (ROOT / name).read_text(encoding="utf-8")))
+        assert named <= {installed}, f"{name} names Material {sorted(named)}; the pin is {installed}"
