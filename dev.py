@@ -4,6 +4,7 @@
     python3 dev.py serve      # build and serve the site at http://127.0.0.1:8000
     python3 dev.py test       # run every test (installs Chromium if missing)
     python3 dev.py build      # mkdocs build --strict into site/
+    python3 dev.py build --engine properdocs  # the same site built by ProperDocs, into site-properdocs/
     python3 dev.py offline    # offline build zipped as dist/back-spasm-guide-offline.zip
     python3 dev.py validate   # check data/ only
     python3 dev.py diff [BASE] # what the data changes mean for readers (Markdown), against BASE or main
@@ -100,8 +101,21 @@ def cmd_serve(args: list[str]) -> None:
 
 
 def cmd_build(args: list[str]) -> None:
-    ensure_venv("requirements.txt")
-    mkdocs("build", "--strict", "--site-dir", "site", *args)
+    engine = "mkdocs"
+    if "--engine" in args:
+        at = args.index("--engine")
+        engine = args[at + 1] if at + 1 < len(args) else ""
+        args = args[:at] + args[at + 2:]
+    if engine == "mkdocs":
+        ensure_venv("requirements.txt")
+        mkdocs("build", "--strict", "--site-dir", "site", *args)
+    elif engine == "properdocs":
+        # ProperDocs (a fork of MkDocs 1.6) is pinned in requirements-dev.txt; it lives beside mkdocs in .venv.
+        ensure_venv("requirements-dev.txt")
+        run(PY, "-m", "properdocs", "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", "site-properdocs",
+            *args, env={**ENV, "DISABLE_MKDOCS_2_WARNING": "true"})
+    else:
+        sys.exit(f"unknown engine {engine!r}: use mkdocs (the default) or properdocs")
 
 
 def cmd_offline(args: list[str]) -> None:
