@@ -5,6 +5,7 @@
     python3 dev.py test       # run every test (installs Chromium if missing)
     python3 dev.py build      # mkdocs build --strict into site/
     python3 dev.py build --engine properdocs  # the same site built by ProperDocs, into site-properdocs/
+    python3 dev.py build --engine zensical    # the docs tree written by macros.pages, built by Zensical into build/zensical/site
     python3 dev.py offline    # offline build zipped as dist/back-spasm-guide-offline.zip
     python3 dev.py validate   # check data/ only
     python3 dev.py diff [BASE] # what the data changes mean for readers (Markdown), against BASE or main
@@ -114,8 +115,43 @@ def cmd_build(args: list[str]) -> None:
         ensure_venv("requirements-dev.txt")
         run(PY, "-m", "properdocs", "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", "site-properdocs",
             *args, env={**ENV, "DISABLE_MKDOCS_2_WARNING": "true"})
+    elif engine == "zensical":
+        build_zensical(offline=os.environ.get("OFFLINE") == "true")
     else:
-        sys.exit(f"unknown engine {engine!r}: use mkdocs (the default) or properdocs")
+        sys.exit(f"unknown engine {engine!r}: use mkdocs (the default), properdocs or zensical")
+
+
+ZENSICAL_VENV = ROOT / ".venv-zensical"
+
+
+def build_zensical(offline: bool = False) -> Path:
+    """Zensical runs no hooks and no mkdocs-macros: `python -m macros.pages` writes the whole docs tree (pages,
+    expanded macros, feed.xml, api/) into build/zensical/docs, inside the project as Zensical requires, and
+    Zensical builds it with a copy of mkdocs.yml pointing there. Zensical (requirements-zensical.txt) has a
+    venv of its own. Returns the site folder (build/zensical/site, or build/zensical-offline/site with OFFLINE=true)."""
+    py = ZENSICAL_VENV / ("Scripts" if os.name == "nt" else "bin") / "python"
+    if not py.exists():
+        run(sys.executable, "-m", "venv", ZENSICAL_VENV)
+    stamp = ZENSICAL_VENV / ".installed"
+    files = [ROOT / "requirements.txt", ROOT / "requirements-zensical.txt", ROOT / "pyproject.toml"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    if not stamp.exists() or stamp.read_text() != digest:
+        run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", "requirements-zensical.txt")
+        run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
+            "--no-index", "--editable", ROOT)
+        stamp.write_text(digest)
+    work = ROOT / "build" / ("zensical-offline" if offline else "zensical")
+    site = work / "site"  # Zensical wants docs_dir and site_dir inside the folder of its config file
+    env = {**ENV, "OFFLINE": "true"} if offline else {k: v for k, v in ENV.items() if k != "OFFLINE"}
+    run(py, "-m", "macros.pages", work / "docs", "--docs", "docs", "--config", "mkdocs.yml", env=env)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("\n  custom_dir: overrides\n", "\n  custom_dir: ../../overrides\n")
+    config += "\nsite_dir: site\n"
+    if offline:  # Zensical's offline plugin adds iframe-worker from unpkg.com unless one is listed: list our copy
+        config = config.replace("\nextra:\n", "\nextra:\n  polyfills: [assets/vendor/iframe-worker/shim.js]\n")
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
+    run(py, "-m", "zensical", "build", "--clean", "--config-file", work / "mkdocs.yml", env=env)
+    return site
 
 
 def cmd_offline(args: list[str]) -> None:

@@ -2,11 +2,16 @@
 
 * ProperDocs (a maintained fork of MkDocs 1.6, pinned in requirements-dev.txt) builds from mkdocs.yml
   a site equal to MkDocs', file for file, apart from the generator line.
+* Zensical (Material's successor; pinned in requirements-zensical.txt, its own venv) builds the docs tree
+  ``python -m macros.pages OUT --docs docs`` writes (``python3 dev.py build --engine zensical``): every
+  page MkDocs makes, the feed and the open data, JSON-LD, tooltips and table labels, and offline no page
+  asks another host for anything. Skipped, saying why, only where the pinned wheel cannot install.
 """
 
 from __future__ import annotations
 
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -59,3 +64,52 @@ def test_properdocs_builds_the_same_site(built_site, site_url, tmp_path):
     assert "WARNING" not in result.stderr, result.stderr
     assert b"ProperDocs" in (dest / "index.html").read_bytes(), "the page was not made by ProperDocs"
     assert site_differences(built_site, dest) == []
+
+
+# Tags that make the browser fetch something as the page loads.
+FETCHES = re.compile(r"""<(?:script|img|iframe|source|audio|video|embed|input)\b[^>]*?\bsrc=["']([^"']+)|"""
+                     r"""<link\b[^>]*?\bhref=["']([^"']+)""", re.IGNORECASE)
+
+
+def _zensical(offline: bool) -> Path:
+    if not (sys.platform == "linux" and platform.machine() == "x86_64" and sys.version_info >= (3, 11)):
+        pytest.skip("Zensical 0.0.73 is pinned for CPython 3.11+ on Linux x86_64 only (requirements-zensical.txt): "
+                    f"this is {sys.platform} {platform.machine()} Python {platform.python_version()}")
+    env = {k: v for k, v in os.environ.items() if k not in ("OFFLINE", "SITE_URL")}
+    if offline:
+        env["OFFLINE"] = "true"
+    result = subprocess.run([sys.executable, "dev.py", "build", "--engine", "zensical"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    site = ROOT / "build" / ("zensical-offline" if offline else "zensical") / "site"
+    assert (site / "index.html").is_file(), result.stdout[-2000:]
+    return site
+
+
+@pytest.fixture(scope="module")
+def zensical_site() -> Path:
+    return _zensical(offline=False)
+
+
+def test_zensical_builds_every_page_the_feed_and_the_api(zensical_site, built_site):
+    def html(site):
+        return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+    assert html(zensical_site) == html(built_site)
+    assert (zensical_site / "feed.xml").read_bytes().startswith(b"<?xml")
+    api = {p.relative_to(built_site).as_posix() for p in (built_site / "api").rglob("*") if p.is_file()}
+    assert api and api == {p.relative_to(zensical_site).as_posix() for p in (zensical_site / "api").rglob("*") if p.is_file()}
+    page = (zensical_site / "causes" / "kidney-stones" / "index.html").read_text(encoding="utf-8")
+    assert page.count('<script type="application/ld+json">') == 1 and '"MedicalWebPage"' in page
+    assert "data-label=" in page and "<abbr " in page, "table labels and glossary tooltips"
+    assert 'for="__search"' in page and 'data-md-component="search"' in page, "the search button and dialog"
+    assert "{{" not in (zensical_site / "emergency" / "index.html").read_text(encoding="utf-8"), "macros expanded"
+
+
+def test_zensical_offline_pages_ask_no_other_host():
+    site = _zensical(offline=True)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 200
+    outside = [f"{p.relative_to(site)}: {url}" for p in pages for m in FETCHES.finditer(p.read_text(encoding="utf-8"))
+               for url in m.groups() if url and re.match(r"(?:[a-z]+:)?//", url, re.IGNORECASE)]
+    assert outside == []

@@ -415,7 +415,7 @@ def test_comparison_catches_an_injected_tag_and_attribute(mini):
     page = mini["root"] / "site" / "compare" / "kidney-or-back" / "index.html"
     html = page.read_text(encoding="utf-8")
     clean = {"p": page_facts(html)}
-    cell = html.index(">", html.index("<td")) + 1  # cells carry data-label (macros/adapters/mdext.py)
+    cell = html.index(">", html.index("<td")) + 1  # cells carry data-label (macros/pages/cell_labels.py)
     for injected, expected in [
         ('<img src="https://evil.example/x.png">', "new external"),
         ('<marquee>x</marquee>', "new <marquee"),
@@ -655,7 +655,7 @@ def test_only_plain_macro_calls_are_allowed():
                         "{{ tier_legend() }} (write the braces another way, or remove them)")
     assert lines[10] == ("the arguments of care_card_top() must be literal values (text in quotes, numbers, True or False), "
                          "such as {{ care_card_top(\"emergency\") }}")
-    assert lines[11] == "'lipsum' is not a macro; see macros/adapters/main.py for the macros"
+    assert lines[11] == "'lipsum' is not a macro; see macros/pages/page_macros.py for the macros"
     assert lines[12] == "'tier_legnd' is not a macro; did you mean 'tier_legend'?"
     assert handwritten.opted_in({"render_macros": True}) and not handwritten.opted_in({"render_macros": False})
     assert not handwritten.opted_in({}) and not handwritten.opted_in(None)

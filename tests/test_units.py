@@ -328,3 +328,13 @@ def test_the_copied_head_block_names_the_installed_material():
     for name in ("overrides/main.html", "overrides/partials/header.html"):
         named = set(re.findall(r"(?:Material |mkdocs-material-)(\d+\.\d+\.\d+)", (ROOT / name).read_text(encoding="utf-8")))
         assert named <= {installed}, f"{name} names Material {sorted(named)}; the pin is {installed}"
+
+
+def test_expand_runs_the_macros_without_a_template_engine(dataset):
+    from macros.pages import page_macros
+
+    out = page_macros.expand('A\n\n{{ tier_legend() }}\n\n{{ emergency_signs(brief=True) }}\n', dataset, "emergency.md", True, "")
+    assert "{{" not in out and out.startswith("A\n\n")
+    assert str(page_macros.macros(dataset, "emergency.md", True, "")["tier_legend"]()) in out
+    with pytest.raises(ValueError, match=r"emergency.md:1: template code: '\{%': template statements"):
+        page_macros.expand("{% if x %}", dataset, "emergency.md", True, "")

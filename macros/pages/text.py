@@ -255,6 +255,12 @@ def _clean_value(value: object) -> object:
     return clean(value)
 
 
+def without_front_matter(page: str) -> str:
+    """A Markdown page's text after its front matter (the whole text if it has none)."""
+    found = _FRONT_MATTER.match(page)
+    return page[found.end():] if found else page
+
+
 def read_front_matter(page: str) -> dict | None:
     """The front matter of a Markdown page as MkDocs reads it, or None if it has none."""
     found = _FRONT_MATTER.match(page)
