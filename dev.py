@@ -4,6 +4,8 @@
     python3 dev.py serve      # build and serve the site at http://127.0.0.1:8000
     python3 dev.py test       # run every test (installs Chromium if missing)
     python3 dev.py build      # mkdocs build --strict into site/
+    python3 dev.py build --engine properdocs  # the same site built by ProperDocs, into site-properdocs/
+    python3 dev.py build --engine zensical    # the docs tree written by macros.pages, built by Zensical into build/zensical/site
     python3 dev.py offline    # offline build zipped as dist/back-spasm-guide-offline.zip
     python3 dev.py validate   # check data/ only
     python3 dev.py diff [BASE] # what the data changes mean for readers (Markdown), against BASE or main
@@ -100,8 +102,56 @@ def cmd_serve(args: list[str]) -> None:
 
 
 def cmd_build(args: list[str]) -> None:
-    ensure_venv("requirements.txt")
-    mkdocs("build", "--strict", "--site-dir", "site", *args)
+    engine = "mkdocs"
+    if "--engine" in args:
+        at = args.index("--engine")
+        engine = args[at + 1] if at + 1 < len(args) else ""
+        args = args[:at] + args[at + 2:]
+    if engine == "mkdocs":
+        ensure_venv("requirements.txt")
+        mkdocs("build", "--strict", "--site-dir", "site", *args)
+    elif engine == "properdocs":
+        # ProperDocs (a fork of MkDocs 1.6) is pinned in requirements-dev.txt; it lives beside mkdocs in .venv.
+        ensure_venv("requirements-dev.txt")
+        run(PY, "-m", "properdocs", "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", "site-properdocs",
+            *args, env={**ENV, "DISABLE_MKDOCS_2_WARNING": "true"})
+    elif engine == "zensical":
+        build_zensical(offline=os.environ.get("OFFLINE") == "true")
+    else:
+        sys.exit(f"unknown engine {engine!r}: use mkdocs (the default), properdocs or zensical")
+
+
+ZENSICAL_VENV = ROOT / ".venv-zensical"
+
+
+def build_zensical(offline: bool = False) -> Path:
+    """Zensical runs no hooks and no mkdocs-macros: `python -m macros.pages` writes the whole docs tree (pages,
+    expanded macros, feed.xml, api/) into build/zensical/docs, inside the project as Zensical requires, and
+    Zensical builds it with a copy of mkdocs.yml pointing there. Zensical (requirements-zensical.txt) has a
+    venv of its own. Returns the site folder (build/zensical/site, or build/zensical-offline/site with OFFLINE=true)."""
+    py = ZENSICAL_VENV / ("Scripts" if os.name == "nt" else "bin") / "python"
+    if not py.exists():
+        run(sys.executable, "-m", "venv", ZENSICAL_VENV)
+    stamp = ZENSICAL_VENV / ".installed"
+    files = [ROOT / "requirements.txt", ROOT / "requirements-zensical.txt", ROOT / "pyproject.toml"]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    if not stamp.exists() or stamp.read_text() != digest:
+        run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", "requirements-zensical.txt")
+        run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
+            "--no-index", "--editable", ROOT)
+        stamp.write_text(digest)
+    work = ROOT / "build" / ("zensical-offline" if offline else "zensical")
+    site = work / "site"  # Zensical wants docs_dir and site_dir inside the folder of its config file
+    env = {**ENV, "OFFLINE": "true"} if offline else {k: v for k, v in ENV.items() if k != "OFFLINE"}
+    run(py, "-m", "macros.pages", work / "docs", "--docs", "docs", "--config", "mkdocs.yml", env=env)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("\n  custom_dir: overrides\n", "\n  custom_dir: ../../overrides\n")
+    config += "\nsite_dir: site\n"
+    if offline:  # Zensical's offline plugin adds iframe-worker from unpkg.com unless one is listed: list our copy
+        config = config.replace("\nextra:\n", "\nextra:\n  polyfills: [assets/vendor/iframe-worker/shim.js]\n")
+    (work / "mkdocs.yml").write_text(config, encoding="utf-8")
+    run(py, "-m", "zensical", "build", "--clean", "--config-file", work / "mkdocs.yml", env=env)
+    return site
 
 
 def cmd_offline(args: list[str]) -> None:

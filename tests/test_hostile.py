@@ -116,7 +116,7 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))
 def _drop_missing_refs(schema_name: str, data: dict, kept: dict[str, set[str]]) -> None:
     """Remove references (list items, or {id: ...} entries) to records not in the fixture."""
     doomed = []
-    for path, ref_id, target in schemas.references(schema_name, data):
+    for path, ref_id, target in schemas.fields(schema_name, data).references:
         if target in kept and ref_id not in kept[target]:
             if isinstance(path[-1], int):
                 doomed.append(path)
@@ -152,11 +152,11 @@ def mini_records() -> dict[str, dict[str, dict]]:
     firsts: set[str] = set()
     for schema_name, data in all_docs:
         _drop_missing_refs(schema_name, data, kept)  # references to other kinds
-        firsts |= {i for path, i, target in schemas.references(schema_name, data) if target == "sources" and path[-1] == 0}
+        firsts |= {i for path, i, target in schemas.fields(schema_name, data).references if target == "sources" and path[-1] == 0}
     kept["sources"] = firsts
     for schema_name, data in all_docs:
         _drop_missing_refs(schema_name, data, kept)
-        cited |= {i for _, i, target in schemas.references(schema_name, data) if target == "sources"}
+        cited |= {i for _, i, target in schemas.fields(schema_name, data).references if target == "sources"}
     for sid in sorted(cited):
         out["sources"][sid] = _read(ROOT / "data" / "sources" / f"{sid}.yaml")
     out["_single"] = {"glossary": glossary, "triage": triage}
@@ -415,7 +415,7 @@ def test_comparison_catches_an_injected_tag_and_attribute(mini):
     page = mini["root"] / "site" / "compare" / "kidney-or-back" / "index.html"
     html = page.read_text(encoding="utf-8")
     clean = {"p": page_facts(html)}
-    cell = html.index(">", html.index("<td")) + 1  # cells carry data-label (macros/adapters/mdext.py)
+    cell = html.index(">", html.index("<td")) + 1  # cells carry data-label (macros/pages/cell_labels.py)
     for injected, expected in [
         ('<img src="https://evil.example/x.png">', "new external"),
         ('<marquee>x</marquee>', "new <marquee"),
@@ -655,7 +655,7 @@ def test_only_plain_macro_calls_are_allowed():
                         "{{ tier_legend() }} (write the braces another way, or remove them)")
     assert lines[10] == ("the arguments of care_card_top() must be literal values (text in quotes, numbers, True or False), "
                          "such as {{ care_card_top(\"emergency\") }}")
-    assert lines[11] == "'lipsum' is not a macro; see macros/adapters/main.py for the macros"
+    assert lines[11] == "'lipsum' is not a macro; see macros/pages/page_macros.py for the macros"
     assert lines[12] == "'tier_legnd' is not a macro; did you mean 'tier_legend'?"
     assert handwritten.opted_in({"render_macros": True}) and not handwritten.opted_in({"render_macros": False})
     assert not handwritten.opted_in({}) and not handwritten.opted_in(None)

@@ -195,7 +195,7 @@ def test_template_ids_point_at_real_records(stem, dataset):
     name = TEMPLATES[stem]
     if stem == "glossary-entry":
         data = {"terms": data}
-    for where, ref, target in schemas.references(name, data):
+    for where, ref, target in schemas.fields(name, data).references:
         if target == "outcomes":  # the flowchart's own outcomes
             ids = set(data.get("outcomes") or {})
         elif target == "findings":

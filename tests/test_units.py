@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import html as htmllib
 import json
 import re
@@ -9,7 +10,7 @@ import re
 import markdown
 import pytest
 
-from macros.data import schemas, triage, vocab, yamlload
+from macros.data import limits, rules, schemas, triage, vocab, yamlload
 from macros.data.model import KINDS
 from macros.pages import render, text
 
@@ -73,7 +74,7 @@ def _enums(node):
 
 
 def test_reference_fields_are_found_from_the_schema():
-    refs = list(schemas.references("cause", {"symptoms": [{"id": "fever", "typical": "typical"}], "sources": ["nice-ng59"]}))
+    refs = list(schemas.fields("cause", {"symptoms": [{"id": "fever", "typical": "typical"}], "sources": ["nice-ng59"]}).references)
     assert (("symptoms", 0, "id"), "fever", "symptoms") in refs
     assert (("sources", 0), "nice-ng59", "sources") in refs
 
@@ -141,8 +142,32 @@ def test_rendered_record_page_escapes_hostile_fields(dataset):
     assert "&lt;script&gt;" in html
 
 
+def test_the_pages_replace_exactly_the_characters_the_validator_refuses():
+    """One list (limits.FORBIDDEN_CHARS): what the validator refuses, the pages layer replaces with U+FFFD."""
+    for char in "\x00\x0b\x0c\x1b\x7f\x85\x9f\ud800\udfff\ufdd0\ufdef\ufffe\uffff\u202a\u202e\u2066\u2069\u2028\u2029":
+        assert limits.first_forbidden(f"a{char}b") == char, repr(char)
+        assert text.clean_lines(f"a{char}b") == "a\ufffdb", repr(char)
+    for char in "\t\u00e9\ufdcf\ufdf0\ufffd\U0001fffe\U000f0000":
+        assert limits.first_forbidden(f"a{char}b") is None, repr(char)
+        assert text.clean_lines(f"a{char}b") == f"a{char}b", repr(char)
+    assert limits.first_forbidden("a\rb") == "\r" and text.clean_lines("a\r\nb\rc") == "a\nb\nc"
+    assert limits.char_problem("\ufdd0") == "contains U+FDD0, which is not a character; delete it"
+
+
+def test_a_link_is_made_only_from_an_address_the_validator_accepts():
+    """One URL check (rules.url_problem): external_url links exactly the addresses it accepts."""
+    for url in ["https://www.nhs.uk/conditions/back-pain/", "https://a.org/kidney-(renal)-trauma", "https://a.org/x(y",
+                "http://a.org/", "https://a.org:8443/", "https://localhost/", "https://a.org/%zz", "https://a.org/ x"]:
+        assert (text.external_url(url) is None) == (rules.url_problem(url) is not None), url
+    assert text.external_url("https://a.org/x(y") is None and text.external_url("https://a.org/(y)") == "https://a.org/(y)"
+
+
+def test_the_doctests_in_macros_run():
+    assert doctest.testmod(vocab).failed == 0 and doctest.testmod(vocab).attempted
+
+
 def test_html_and_attribute_escaping():
-    assert text.html_text("<b>&") == "&lt;b&gt;&amp;"
+    assert text.escape("<b>&") == "&lt;b&gt;&amp;"
     assert text.attr('a"b<') == "a&#34;b&lt;"
 
 
@@ -306,6 +331,7 @@ def test_a_worst_case_combination_rule_is_checked_in_under_a_second(tmp_path):
     rule = (f"  - id: worst-case\n    together: [{', '.join([line] * 6)}]\n    at_least: urgent\n    outcome: urgent-red-flags\n"
             "    why: A worst-case rule for timing.\n    sources: [nhs-back-pain]\n")
     path.write_text(path.read_text(encoding="utf-8").replace("combinations:\n", "combinations:\n" + rule, 1), encoding="utf-8")
+
     def seconds(data) -> float:
         ds = model.load(data)
         assert triage.compile_rules(ds) is not None
@@ -315,3 +341,26 @@ def test_a_worst_case_combination_rule_is_checked_in_under_a_second(tmp_path):
         return time.perf_counter() - started
 
     assert seconds(tmp_path / "data") - seconds(ROOT / "data") < 1.0  # what the worst-case rule adds
+
+
+def test_the_copied_head_block_names_the_installed_material():
+    """overrides/main.html copies Material's site_meta block (to escape page.meta): its generator line, and the
+    comments saying which release was copied, must follow each upgrade of the pin in requirements.txt."""
+    from importlib.metadata import version
+
+    installed = version("mkdocs-material")
+    pinned = re.search(r"^mkdocs-material==(\S+)", (ROOT / "requirements.txt").read_text(encoding="utf-8"), re.M).group(1)
+    assert installed == pinned
+    for name in ("overrides/main.html", "overrides/partials/header.html"):
+        named = set(re.findall(r"(?:Material |mkdocs-material-)(\d+\.\d+\.\d+)", (ROOT / name).read_text(encoding="utf-8")))
+        assert named <= {installed}, f"{name} names Material {sorted(named)}; the pin is {installed}"
+
+
+def test_expand_runs_the_macros_without_a_template_engine(dataset):
+    from macros.pages import page_macros
+
+    out = page_macros.expand('A\n\n{{ tier_legend() }}\n\n{{ emergency_signs(brief=True) }}\n', dataset, "emergency.md", True, "")
+    assert "{{" not in out and out.startswith("A\n\n")
+    assert str(page_macros.macros(dataset, "emergency.md", True, "")["tier_legend"]()) in out
+    with pytest.raises(ValueError, match=r"emergency.md:1: template code: '\{%': template statements"):
+        page_macros.expand("{% if x %}", dataset, "emergency.md", True, "")

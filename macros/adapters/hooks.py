@@ -20,7 +20,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import meta as mkdocs_meta
 
 from macros import pages
-from macros.adapters import main, mdext, site
+from macros.adapters import main, site
 from macros.data import limits, validate, yamlload
 from macros.data.kinds import KINDS
 from macros.pages import api, handwritten, render, seo, text
@@ -74,8 +74,6 @@ def on_config(config):
     # mkdocs.yml, whichever folder the build runs in.
     if GLOSSARY_EXT in config.markdown_extensions:
         config.mdx_configs[GLOSSARY_EXT] = {**config.mdx_configs.get(GLOSSARY_EXT, {}), "glossary_file": str(data_dir / "glossary.yaml")}
-    # Table cells carry their column header as data-label: phones show record tables as stacked cards.
-    config.markdown_extensions.append(mdext.CellLabelsExtension())
     # Material's offline plugin adds its iframe-worker shim from a CDN (so search
     # on file:// would need the network). Serve the vendored copy instead.
     polyfills = config.extra.get("polyfills") or []

@@ -33,15 +33,21 @@ MAX_CACHED_FILES = 5_000
 
 # Characters refused in every text value and every key, and anywhere in a
 # file (comments included, where a bidirectional override could make a diff
-# read differently from what it does):
+# read differently from what it does). One list: the validator refuses them
+# and the pages layer (macros/pages/text.py) replaces any that slip through
+# with U+FFFD.
 #   C0 controls except tab and newline, DEL, C1 controls (U+0080-U+009F,
 #   incl. NEL U+0085, which YAML and Python read as a line break),
-#   lone surrogates, the non-characters U+FFFE/U+FFFF, bidirectional
-#   embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069), and the
-#   Unicode line and paragraph separators (U+2028/U+2029, line breaks to YAML).
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-# In the raw file a carriage return is allowed as part of a Windows line end.
-FORBIDDEN_IN_FILE = re.compile("(?:\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069\u2028\u2029])")
+#   lone surrogates, the non-characters U+FDD0-U+FDEF and U+FFFE/U+FFFF,
+#   bidirectional embeddings/overrides (U+202A-U+202E) and isolates
+#   (U+2066-U+2069), and the Unicode line and paragraph separators
+#   (U+2028/U+2029, line breaks to YAML).
+_FORBIDDEN = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+              "\u202a-\u202e\u2066-\u2069\u2028\u2029")
+# In a value a carriage return is refused too (YAML reads it as a line break); in the raw file it is allowed
+# as part of a Windows line end.
+FORBIDDEN_CHARS = re.compile(f"[\r{_FORBIDDEN}]")
+FORBIDDEN_IN_FILE = re.compile(f"(?:\r(?!\n)|[{_FORBIDDEN}])")
 
 # Invisible characters refused in every single-line field (names, titles, labels, glossary terms, ids...):
 # soft hyphen, zero-width space / non-joiner / joiner, word joiner, byte order mark (zero-width no-break
@@ -99,7 +105,7 @@ def char_problem(char: str, where: str = "") -> str:
     if "\ud800" <= char <= "\udfff":
         what = f"a broken character ({code}, half of a surrogate pair, e.g. written as the escape \"\\ud800\")"
         fix = "write the character itself, or delete the escape"
-    elif char in "\ufffe\uffff":
+    elif char in "\ufffe\uffff" or "\ufdd0" <= char <= "\ufdef":
         what, fix = f"{code}, which is not a character", "delete it"
     elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
         what = f"an invisible text-direction control ({label})"

@@ -46,7 +46,8 @@ def _data(record: Any) -> Mapping:
     return data if isinstance(data, Mapping) else {}
 
 
-def _date(value: object) -> datetime.date | None:
+def parse_date(value: object) -> datetime.date | None:
+    """A date, or a string Python reads as an ISO date, as a date; None when it is not a real date."""
     if isinstance(value, datetime.date):
         return value
     try:
@@ -71,10 +72,10 @@ def due_date(record: Any) -> datetime.date | None:
     """When the next review is due: review.next_due, else last_reviewed plus the default interval."""
     data = _data(record)
     review = data.get("review") if isinstance(data.get("review"), Mapping) else {}
-    explicit = _date(review.get("next_due")) if review.get("next_due") else None
+    explicit = parse_date(review.get("next_due")) if review.get("next_due") else None
     if explicit:
         return explicit
-    last = _date(data.get("last_reviewed"))
+    last = parse_date(data.get("last_reviewed"))
     return add_months(last, interval_months()) if last else None
 
 
@@ -100,7 +101,7 @@ def review_status(record: Any, today: datetime.date | None = None) -> dict:
     clinician = kind == "clinician-reviewed" and reviewer is not None
     if not clinician:
         kind = "checked-against-sources"
-    last, due = _date(data.get("last_reviewed")), due_date(record)
+    last, due = parse_date(data.get("last_reviewed")), due_date(record)
     overdue = bool(due and due < today)
 
     lines = []

@@ -225,16 +225,20 @@ def rule_ambiguous_values(ds: Dataset) -> Iterator[Problem]:
                 yield problem(rec, path, f"'{raw}' is read as true/false by many YAML tools; put it in quotes (\"{raw}\") or write it out")
 
 
+def _is_date_text(value: object) -> bool:
+    """True for a string written YYYY-MM-DD (the date pattern in vocabularies.schema.json, defined once there)."""
+    return isinstance(value, str) and re.match(schemas.schema("vocabularies")["$defs"]["date"]["pattern"], value) is not None
+
+
 def rule_real_dates(ds: Dataset) -> Iterator[Problem]:
     """last_reviewed is a real calendar date, not in the future."""
     today = datetime.date.today()
     for rec in ds.all_records():
         value = rec.data.get("last_reviewed")
-        if not isinstance(value, str) or not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value):
+        if not _is_date_text(value):
             continue
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
+        day = reviews.parse_date(value)
+        if day is None:
             yield problem(rec, ("last_reviewed",), f"'{value}' is not a real date; check the month and day")
             continue
         if day > today:
@@ -401,9 +405,9 @@ def rule_review(ds: Dataset) -> Iterator[Problem]:
                                                        "add 'reviewer:' under review: with their name and role as they "
                                                        "want it shown")
             nxt = block.get("next_due")
-            if isinstance(nxt, str) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", nxt):
-                due = reviews._date(nxt)
-                last = reviews._date(rec.get("last_reviewed"))
+            if _is_date_text(nxt):
+                due = reviews.parse_date(nxt)
+                last = reviews.parse_date(rec.get("last_reviewed"))
                 if due is None:
                     yield problem(rec, ("review", "next_due"), f"'{nxt}' is not a real date; check the month and day")
                 elif last and due <= last:

@@ -53,7 +53,7 @@ class _Folder:
         return self.resolved[key]
 
     def string_kind(self, sch: dict, base: str) -> str | None:
-        """The kind of string a schema node describes (see string_fields), or None; worked out once per node."""
+        """The kind of string a schema node describes (see Fields.strings), or None; worked out once per node."""
         known = self.kinds.get(id(sch))
         if known is not None and known[0] is sch:  # the node is kept alongside, so its id cannot be reused
             return known[1]
@@ -504,7 +504,10 @@ class Fields:
     """What one walk of a record against its schema finds (``fields``)."""
 
     references: tuple[tuple[tuple, str, str], ...]  # (path, id, target) for every value whose schema carries x-ref
-    strings: tuple[tuple[tuple, str, str], ...]  # (path, value, kind) for every text value: see string_fields
+    # (path, value, kind) for every text value, kind read from the schema: "url" a web address (format: uri after
+    # $ref); "text" free text a contributor writes (no pattern, enum, const or oneOf); "line" free text on one
+    # line (x-single-line: true); "word" ids, dates, vocabulary words and other patterned values.
+    strings: tuple[tuple[tuple, str, str], ...]
 
 
 def fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Fields:
@@ -522,22 +525,6 @@ def fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Fields:
             if kind:
                 strings[path] = (path, value, kind)
     return Fields(tuple(refs.values()), tuple(strings.values()))
-
-
-def references(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
-    """Yield (path, id, target) for every value whose schema carries x-ref."""
-    yield from fields(name, data, schema_dir).references
-
-
-def string_fields(name: str, data: Any, schema_dir: Path = SCHEMA_DIR) -> Iterator[tuple[tuple, str, str]]:
-    """Yield (path, value, kind) for every text value, kind read from the schema:
-
-    * "url": a web address (its schema, after $ref, has format: uri);
-    * "text": free text a contributor writes (a string with no pattern, enum, const or oneOf);
-    * "line": free text on one line: a name, a title, a reviewer (its schema says x-single-line: true);
-    * "word": ids, dates, vocabulary words and other patterned values.
-    """
-    yield from fields(name, data, schema_dir).strings
 
 
 def _walk(sch: dict, base: str, data: Any, path: tuple, folder: _Folder):

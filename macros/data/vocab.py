@@ -5,7 +5,7 @@ defined once, in that schema (so editors validate them as you type); this
 module reads them for the validator and the pages. Order matters: tiers and
 grades are listed from strongest to weakest.
 
-    >>> from macros import vocab
+    >>> from macros.data import vocab
     >>> vocab.get("tier").ids
     ['emergency', 'urgent', 'soon', 'self-care']
 """

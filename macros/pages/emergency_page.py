@@ -32,10 +32,12 @@ def _findings(ds: Dataset, node: dict) -> list[Record]:
 
 
 def _sign_words(ds: Dataset, node: dict) -> str:
-    """The outcome's ``sign``, else its findings' names as one line ("A, b or c")."""
+    """The outcome's ``sign``, else its findings' names as one line ("A, b or c"), else its title."""
     if node.get("sign"):
         return node["sign"]
     names = [r.title for r in _findings(ds, node)]
+    if not names:
+        return node["title"]
     names = names[:1] + [n[:1].lower() + n[1:] for n in names[1:]]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 # Where Jinja (mkdocs-macros' default delimiters) starts reading template code.
 _START = re.compile(r"\{\{|\{%|\{#")
 # One plain call: {{ name(arguments) }}, the arguments holding no other {{ or }}.
-_CALL = re.compile(r"\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)\(((?:(?!\{\{|\}\})[^\n])*?)\)[ \t]*\}\}")
+CALL = re.compile(r"\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)\(((?:(?!\{\{|\}\})[^\n])*?)\)[ \t]*\}\}")
 EXAMPLE = "{{ tier_legend() }}"
 
 
@@ -53,7 +53,7 @@ def parse(text: str, known) -> tuple[list[Call], list[tuple[int, str]]]:
             problems.append((line, f"'{start.group()}': template statements and comments are not allowed in a page; "
                                    f"only a plain macro call such as {EXAMPLE} (write the braces another way, or remove them)"))
             continue
-        call = _CALL.match(text, start.start())
+        call = CALL.match(text, start.start())
         if not call:
             problems.append((line, f"'{_shown(text, start.start())}' is not a plain macro call; only a call of a known macro with "
                                    f"literal arguments, such as {EXAMPLE}, is allowed (no expressions, attributes or filters)"))
@@ -62,7 +62,7 @@ def parse(text: str, known) -> tuple[list[Call], list[tuple[int, str]]]:
         name, found = call.group(1), _arguments(call.group(2))
         if name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "see macros/adapters/main.py for the macros"
+            hint = f"did you mean '{close[0]}'?" if close else "see macros/pages/page_macros.py for the macros"
             problems.append((line, f"'{name}' is not a macro; {hint}"))
         elif found is None:
             problems.append((line, f"the arguments of {name}() must be literal values (text in quotes, numbers, True or "

@@ -280,7 +280,7 @@ def heading(title: object, anchor: str = "") -> Html:
 def stack(content: Html) -> Html:
     """Wrap a record table so that on a phone each row becomes a card (guide.css .stack-table).
 
-    The labels come from the table's own header cells: macros/adapters/mdext.py copies
+    The labels come from the table's own header cells: macros/pages/cell_labels.py copies
     each header into its column's cells as ``data-label``.
     """
     return div("stack-table", content)

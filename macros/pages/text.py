@@ -7,7 +7,7 @@ front matter or a crashed build. Pick the function for the context:
 =======================  ==========================================================
 Context                  Use
 =======================  ==========================================================
-HTML text, HTML          ``escape(value)`` (also spelled ``html_text`` and ``attr``):
+HTML text, HTML          ``escape(value)`` (also spelled ``attr``):
 attribute (in double     one escaper that is safe in all three, because it turns
 quotes), Markdown        HTML *and* Markdown characters into character references,
 inline text (paragraph,  which Markdown leaves alone and browsers show as the
@@ -32,11 +32,12 @@ Plain text for YAML,     ``clean(value)`` (one line) / ``clean_lines(value)``: n
 JSON, tooltips           escaping, but no control characters either.
 =======================  ==========================================================
 
-Every function first removes what no page should carry: C0 controls (except
-tab and newline) and C1 controls, lone surrogates, non-characters such as
-U+FFFE, and bidirectional overrides and isolates. Each becomes U+FFFD, so
-the problem is visible rather than silently obeyed. The validator refuses
-these too; this is the second line of defence.
+Every function first removes what no page should carry: the characters the
+validator refuses (``macros.data.limits.FORBIDDEN_CHARS``: C0 and C1 controls
+but tab and newline, lone surrogates, non-characters such as U+FFFE,
+bidirectional overrides and isolates, line and paragraph separators). Each
+becomes U+FFFD, so the problem is visible rather than silently obeyed; this is
+the second line of defence.
 """
 
 from __future__ import annotations
@@ -50,20 +51,20 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
+from ..data import limits
+from ..data.rules import url_problem
+
 # ---- cleaning -------------------------------------------------------------------
 
-# C0 (but tab, LF, CR), DEL and C1, surrogates, non-characters, bidi embeddings,
-# overrides and isolates (U+202A-202E, U+2066-2069).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                     "\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
 
 
 def clean_lines(value: object) -> str:
     """Text with unsafe characters replaced by U+FFFD; newlines kept (CRLF becomes LF)."""
     value = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    # Non-BMP non-characters (U+1FFFE, ...) and astral private planes are harmless; only the listed ranges go.
-    return _UNSAFE.sub(REPLACEMENT, value)
+    # The validator's list (macros/data/limits.py). Non-BMP non-characters (U+1FFFE, ...) and astral private
+    # planes are harmless; only the listed ranges go.
+    return limits.FORBIDDEN_CHARS.sub(REPLACEMENT, value)
 
 
 def clean(value: object) -> str:
@@ -129,7 +130,6 @@ def escape(value: object) -> Html:
     return Html.escape(value)
 
 
-html_text = escape  # an element's text (HTML or SVG)
 attr = escape  # an attribute value in double quotes
 
 
@@ -141,35 +141,9 @@ def paragraphs(value: object) -> Html:
 
 # ---- URLs ----------------------------------------------------------------------------
 
-_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+")  # RFC 3986, less [ ] (IPv6 hosts are not needed)
-_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.IGNORECASE)
-
-
-def url_problem(value: object) -> str | None:
-    """None if value is a plain ``https://`` address we link to; else what is wrong with it."""
-    if not isinstance(value, str) or not value:
-        return "not a text value"
-    if not _URL_CHARS.fullmatch(value):
-        return "contains spaces, quotes, brackets or other characters that must be percent-encoded"
-    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
-        return "has a % that is not followed by two hex digits"
-    try:
-        parts = urllib.parse.urlsplit(value)
-        port = parts.port
-    except ValueError as exc:
-        return f"does not parse: {exc}"
-    if parts.scheme != "https":
-        return "must start with https://"
-    host = parts.hostname or ""
-    if "." not in host or parts.username or parts.password or port is not None:
-        return "needs a host name with a dot and no user name, password or port"
-    if not all(_HOST_LABEL.fullmatch(label) for label in host.split(".")) or host.rsplit(".", 1)[-1].isdigit():
-        return f"'{host}' is not a valid host name"
-    return None
-
-
 def external_url(value: object) -> Html | None:
-    """An external link target escaped for an ``href``, or None when it is not a plain https address."""
+    """An external link target escaped for an ``href``, or None when it is not a plain https address
+    (the validator's check, ``macros.data.rules.url_problem``)."""
     return None if url_problem(value) else escape(value)
 
 
@@ -279,6 +253,12 @@ def _clean_value(value: object) -> object:
     if isinstance(value, dict):
         return cleaned_meta(value)
     return clean(value)
+
+
+def without_front_matter(page: str) -> str:
+    """A Markdown page's text after its front matter (the whole text if it has none)."""
+    found = _FRONT_MATTER.match(page)
+    return page[found.end():] if found else page
 
 
 def read_front_matter(page: str) -> dict | None:

@@ -206,7 +206,7 @@ def multiply(data_dir: Path, factor: int) -> None:
         schema_name = model.KINDS[kind].schema
         for path in sorted((data_dir / kind).glob("*.yaml")):
             data = yamlload.load_file(path).data
-            refs = [(p, ref) for p, ref, target in schemas.references(schema_name, data) if target in CLONED_KINDS or target == "findings"]
+            refs = [(p, ref) for p, ref, target in schemas.fields(schema_name, data).references if target in CLONED_KINDS or target == "findings"]
             for k, suffix in enumerate(suffixes, start=2):
                 clone = copy.deepcopy(data)
                 clone["id"] = path.stem + suffix

@@ -4,8 +4,9 @@ Every ``<td>`` of a table with a header row gets ``data-label`` set to its
 column's header text, so that CSS can show a table row as a stacked card on a
 phone (guide.css ``.stack-table``) without JavaScript and without repeating
 the labels in the page source. The header text is the rendered text of our
-own header cells; ElementTree escapes it as an attribute value. Added to the
-Markdown extensions by macros/adapters/hooks.py.
+own header cells; ElementTree escapes it as an attribute value. Listed in
+mkdocs.yml's markdown_extensions by import path, so every engine that reads
+mkdocs.yml (MkDocs, ProperDocs, Zensical) runs it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..pages.text import clean
+from .text import clean
 
 
 class CellLabels(Treeprocessor):

@@ -1,0 +1,115 @@
+"""Other engines build the same guide (issue 23): MkDocs 1 and Material 9 have an end of life.
+
+* ProperDocs (a maintained fork of MkDocs 1.6, pinned in requirements-dev.txt) builds from mkdocs.yml
+  a site equal to MkDocs', file for file, apart from the generator line.
+* Zensical (Material's successor; pinned in requirements-zensical.txt, its own venv) builds the docs tree
+  ``python -m macros.pages OUT --docs docs`` writes (``python3 dev.py build --engine zensical``): every
+  page MkDocs makes, the feed and the open data, JSON-LD, tooltips and table labels, and offline no page
+  asks another host for anything. Skipped, saying why, only where the pinned wheel cannot install.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.engines
+
+# The lines that name the engine that made a page (and may differ between engines).
+GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+def normalised(path: Path) -> bytes:
+    data = path.read_bytes()
+    return GENERATOR.sub(b'<meta name="generator" content="">', data) if path.suffix == ".html" else data
+
+
+def site_differences(a: Path, b: Path) -> list[str]:
+    """Each file only one site has, and each file whose content differs apart from generator lines."""
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    found = [f"only in {a.name}: {name}" for name in sorted(files_a - files_b)]
+    found += [f"only in {b.name}: {name}" for name in sorted(files_b - files_a)]
+    found += [f"differs: {name}" for name in sorted(files_a & files_b) if normalised(a / name) != normalised(b / name)]
+    return found
+
+
+def test_site_differences_sees_every_change(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for site, engine, text in ((a, b"mkdocs-1.6.1", "same"), (b, b"mkdocs-ProperDocs 1.6.7", "other")):
+        (site / "x").mkdir(parents=True)
+        (site / "x" / "index.html").write_bytes(b'<meta name="generator" content="' + engine + b'">\n<p>same</p>')
+        (site / "page.html").write_text(f"<p>{text}</p>", encoding="utf-8")
+        (site / f"{site.name}.json").write_text("{}", encoding="utf-8")
+    assert site_differences(a, b) == ["only in a: a.json", "only in b: b.json", "differs: page.html"]
+
+
+def test_properdocs_builds_the_same_site(built_site, site_url, tmp_path):
+    """ProperDocs reads mkdocs.yml, runs the hook, the macros plugin and Material: every file it writes equals
+    MkDocs' (the session's site, built with the same SITE_URL), apart from the generator line."""
+    dest = tmp_path / "properdocs-site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "SITE_URL": site_url}
+    env.pop("OFFLINE", None)
+    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "--config-file", "mkdocs.yml",
+                             "--site-dir", str(dest)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr, result.stderr
+    assert b"ProperDocs" in (dest / "index.html").read_bytes(), "the page was not made by ProperDocs"
+    assert site_differences(built_site, dest) == []
+
+
+# Tags that make the browser fetch something as the page loads.
+FETCHES = re.compile(r"""<(?:script|img|iframe|source|audio|video|embed|input)\b[^>]*?\bsrc=["']([^"']+)|"""
+                     r"""<link\b[^>]*?\bhref=["']([^"']+)""", re.IGNORECASE)
+
+
+def _zensical(offline: bool) -> Path:
+    if not (sys.platform == "linux" and platform.machine() == "x86_64" and sys.version_info >= (3, 11)):
+        pytest.skip("Zensical 0.0.73 is pinned for CPython 3.11+ on Linux x86_64 only (requirements-zensical.txt): "
+                    f"this is {sys.platform} {platform.machine()} Python {platform.python_version()}")
+    env = {k: v for k, v in os.environ.items() if k not in ("OFFLINE", "SITE_URL")}
+    if offline:
+        env["OFFLINE"] = "true"
+    result = subprocess.run([sys.executable, "dev.py", "build", "--engine", "zensical"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    site = ROOT / "build" / ("zensical-offline" if offline else "zensical") / "site"
+    assert (site / "index.html").is_file(), result.stdout[-2000:]
+    return site
+
+
+@pytest.fixture(scope="module")
+def zensical_site() -> Path:
+    return _zensical(offline=False)
+
+
+def test_zensical_builds_every_page_the_feed_and_the_api(zensical_site, built_site):
+    def html(site):
+        return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+    assert html(zensical_site) == html(built_site)
+    assert (zensical_site / "feed.xml").read_bytes().startswith(b"<?xml")
+    api = {p.relative_to(built_site).as_posix() for p in (built_site / "api").rglob("*") if p.is_file()}
+    assert api and api == {p.relative_to(zensical_site).as_posix() for p in (zensical_site / "api").rglob("*") if p.is_file()}
+    page = (zensical_site / "causes" / "kidney-stones" / "index.html").read_text(encoding="utf-8")
+    assert page.count('<script type="application/ld+json">') == 1 and '"MedicalWebPage"' in page
+    assert "data-label=" in page and "<abbr " in page, "table labels and glossary tooltips"
+    assert 'for="__search"' in page and 'data-md-component="search"' in page, "the search button and dialog"
+    assert "{{" not in (zensical_site / "emergency" / "index.html").read_text(encoding="utf-8"), "macros expanded"
+
+
+def test_zensical_offline_pages_ask_no_other_host():
+    site = _zensical(offline=True)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 200
+    outside = [f"{p.relative_to(site)}: {url}" for p in pages for m in FETCHES.finditer(p.read_text(encoding="utf-8"))
+               for url in m.groups() if url and re.match(r"(?:[a-z]+:)?//", url, re.IGNORECASE)]
+    assert outside == []
