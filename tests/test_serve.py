@@ -4,7 +4,7 @@ Two builds in one process on a copy of the project, as the server runs them:
 the first builds everything; after one cause's summary is edited, the second
 must show the edit on the cause's page, its index and search, and leave
 untouched a record page and a hand-written page (emergency signs) whose
-content the edit did not change; after an emergency sign's note is edited,
+content the edit did not change; after an emergency sign's medical name is edited,
 the third must show it on the emergency signs page, whose macro lists it.
 Run in a subprocess: serve mode turns on process-wide caches.
 """
@@ -48,8 +48,8 @@ SCRIPT = textwrap.dedent('''
         "untouched_record": stamp("causes/muscle-strain/index.html") == before["causes/muscle-strain/index.html"],
         "untouched_macro_page": stamp("emergency/index.html") == before["emergency/index.html"],
     }
-    # 2. An emergency sign's note: the emergency page's macro lists it, so that page is rebuilt.
-    edit(project / "data" / "symptoms" / "balance-problems.yaml", "urgency_note", "Quokka-edit-marker.")
+    # 2. An emergency sign's medical name: the emergency page's macro lists it, so that page is rebuilt.
+    edit(project / "data" / "symptoms" / "balance-problems.yaml", "medical_name", "Quokka-edit-marker")
     rebuild()
     seen["macro_page"] = "Quokka-edit-marker" in read("emergency/index.html")
     # 3. A glossary meaning: every page's tooltips may change, a hand-written page without macros included.
