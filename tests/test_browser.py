@@ -24,6 +24,7 @@ def same_origin(url: str, base: str) -> bool:
     return url.startswith(base) or urlsplit(url).scheme in ("data", "blob", "about")
 
 
+@pytest.mark.long
 def test_flowchart_every_path_matches_python_walker(page, site_url, dataset):
     """Click through every path of the tree; each step and outcome must match macros.data.triage.
 
@@ -378,6 +379,7 @@ def _skip_search(pg) -> None:
     pg.route(lambda url: url.endswith(("search_index.json", "sitemap.xml")) or "/workers/" in url, lambda route: route.abort())
 
 
+@pytest.mark.long
 def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(phone, site_url, dataset):
     """On a phone, every care card starts, and "What you can do" begins, within 2,532 px of the top."""
     _skip_search(phone)
@@ -403,6 +405,7 @@ def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(ph
     assert checked > 60
 
 
+@pytest.mark.long
 def test_no_page_is_wider_than_a_phone(phone, site_url, built_site):
     """At 390x844 no page scrolls sideways: wide tables scroll in their own frame or stack into cards."""
     _skip_search(phone)

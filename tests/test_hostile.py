@@ -435,6 +435,7 @@ def mini(tmp_path_factory):
     return {"root": root, "records": records, "fields": text_fields(records), "facts": site_facts(root / "site")}
 
 
+@pytest.mark.build
 def test_fixture_covers_every_kind(mini):
     kinds = {f[0] for f in mini["fields"]}
     assert kinds >= set(model.KINDS) | {"glossary"}, kinds
@@ -442,6 +443,7 @@ def test_fixture_covers_every_kind(mini):
     assert len(mini["fields"]) > 60
 
 
+@pytest.mark.build
 def test_comparison_catches_an_injected_tag_and_attribute(mini):
     """Negative control: the checks flag markup added to a clean page."""
     page = mini["root"] / "site" / "compare" / "kidney-or-back" / "index.html"
@@ -460,6 +462,7 @@ def test_comparison_catches_an_injected_tag_and_attribute(mini):
     assert differences(clean, {"p": page_facts(html)}) == []
 
 
+@pytest.mark.build
 def test_head_escapes_quote_angle_and_ampersand(mini, tmp_path):
     """Every field that reaches <head> (name -> title, summary/description/used_for -> description) keeps " < & as text."""
     records = copy.deepcopy(mini["records"])
@@ -487,6 +490,8 @@ def test_head_escapes_quote_angle_and_ampersand(mini, tmp_path):
     assert checked == sum(len(records[k]) for k in model.KINDS)
 
 
+@pytest.mark.build
+@pytest.mark.long
 def test_hostile_strings_are_refused_or_inert(mini, tmp_path):
     fields = mini["fields"]
     started = time.monotonic()
