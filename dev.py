@@ -2,7 +2,9 @@
 """Back Spasm Guide developer commands. Needs only Python 3.11+; sets up the rest.
 
     python3 dev.py serve      # build and serve the site at http://127.0.0.1:8000
-    python3 dev.py test       # run every test (installs Chromium if missing)
+    python3 dev.py test       # run every test, on every core (installs Chromium if missing)
+    python3 dev.py test --quick  # no browser, no site build: validator, units, pages layer (under a minute)
+    python3 dev.py test -k WORDS # other arguments go to pytest
     python3 dev.py build      # mkdocs build --strict into site/
     python3 dev.py build --engine properdocs  # the same site built by ProperDocs, into site-properdocs/
     python3 dev.py build --engine zensical    # the docs tree written by macros.pages, built by Zensical into build/zensical/site
@@ -192,12 +194,21 @@ def cmd_setup(args: list[str]) -> None:
     print(f"{VENV.name} is ready: {PY} -m pytest runs the tests (python3 dev.py test also installs a browser)")
 
 
+# pytest-xdist on every core; tests that share a module-scoped fixture stay together (tests/conftest.py sets
+# their xdist_group) and the order conftest gives (long work first) is kept.
+PARALLEL = ["-n", "auto", "--dist", "loadgroup", "--no-loadscope-reorder"]
+QUICK = ["-m", "not browser and not build"]  # no browser, no site build: the validator, units, the pages layer
+
+
 def cmd_test(args: list[str]) -> None:
+    quick = "--quick" in args
+    args = [a for a in args if a != "--quick"]
     ensure_venv("requirements-dev.txt")
-    ensure_chromium()
+    if not quick:
+        ensure_chromium()
     run(PY, "-m", "macros.validate")
     run(PY, "-m", "ruff", "check", "macros", "tests", "dev.py")
-    run(PY, "-m", "pytest", *args)
+    run(PY, "-m", "pytest", *PARALLEL, "--durations=10", *(QUICK if quick else []), *args)
 
 
 def cmd_bench(args: list[str]) -> None:

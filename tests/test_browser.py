@@ -63,6 +63,7 @@ def _skip_search(pg) -> None:
     pg.route(lambda url: url.endswith(("search_index.json", "sitemap.xml")) or "/workers/" in url, lambda route: route.abort())
 
 
+@pytest.mark.long
 def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(phone, site_url, dataset):
     """On a phone, "What you can do" and the first care card begin within 2,532 px of the top; every care card within
     three screens on urgent and emergency pages, within four on self-care and soon pages, which lead with what you can
@@ -92,6 +93,7 @@ def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(ph
     assert checked > 60
 
 
+@pytest.mark.long
 def test_no_page_is_wider_than_a_phone(phone, site_url, built_site):
     """At 390x844 no page scrolls sideways: wide tables scroll in their own frame or stack into cards."""
     _skip_search(phone)

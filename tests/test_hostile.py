@@ -8,8 +8,11 @@ inert: per page, every (tag, attribute name) pair already occurs on the same
 page of the clean build, no ``on*`` handler or ``http-equiv``, no link or
 image to a host the clean page does not link, no ``javascript:`` URL; and the
 JSON API and search index parse. One build per corpus string (S in all the
-fields the validator accepts), run two at a time, keeps this fast enough for
-every CI run. Figures are printed at the end (``pytest -s``) and asserted.
+fields the validator accepts); each of two processes builds its half of those
+sites one after the other (``build_many``: one MkDocs start for many builds,
+each still a whole ``mkdocs build --strict`` of its own folder), which keeps
+this fast enough for every CI run. Figures are printed at the end
+(``pytest -s``) and asserted.
 
 The flowchart is a minimal one in data/triage.yaml's format (two screens,
 an outcome per tier used, a combination rule, a note and a scenario); its
@@ -324,12 +327,59 @@ def make_site(root: Path) -> None:
             (root / name).symlink_to(ROOT / name, target_is_directory=True)
 
 
-def build(root: Path) -> subprocess.CompletedProcess:
+# Builds many fixture sites in one process: `mkdocs build --strict --config-file ROOT/mkdocs.yml --site-dir ROOT/site`
+# through MkDocs' own command line, once per ROOT, each in its folder with its own output; what a separate process
+# would start afresh is reset between builds (the duplicate-message filter, whose memory would hide a repeated
+# warning from --strict). Saves starting Python and importing MkDocs, Material and Markdown for every build.
+BATCH = r"""
+import contextlib, io, json, logging, os, sys, traceback
+import click
+from mkdocs import __main__ as cli, utils
+from mkdocs.commands import build
+
+results = []
+for root in sys.argv[1:]:
+    os.chdir(root)
+    build.log.filters = [f for f in build.log.filters if not isinstance(f, utils.DuplicateFilter)]
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            cli.cli.main(["build", "--strict", "--config-file", os.path.join(root, "mkdocs.yml"),
+                          "--site-dir", os.path.join(root, "site")], prog_name="mkdocs", standalone_mode=False)
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except Exception:
+            traceback.print_exc()
+            code = 1
+    logger = logging.getLogger("mkdocs")
+    for handler in [h for h in logger.handlers if h.name == "MkDocsStreamHandler"]:
+        logger.removeHandler(handler)
+    results.append({"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+print(json.dumps(results))
+"""
+
+
+def build_many(roots: list[Path]) -> list[subprocess.CompletedProcess]:
+    """Each root's fixture site built with --strict, one MkDocs process for all: a finished process per root."""
+    if not roots:
+        return []
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("OFFLINE", None)
     env.pop("SITE_URL", None)
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(root / "mkdocs.yml"),
-                           "--site-dir", str(root / "site")], cwd=root, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", BATCH, *map(str, roots)], cwd=roots[0], env=env, capture_output=True, text=True)
+    if done.returncode:
+        pytest.fail(f"the build process failed:\n{done.stderr[-3000:]}")
+    return [subprocess.CompletedProcess(["mkdocs", "build", "--strict", "--config-file", str(root / "mkdocs.yml")],
+                                        r["returncode"], r["stdout"], r["stderr"])
+            for root, r in zip(roots, json.loads(done.stdout.splitlines()[-1]), strict=True)]
+
+
+def build(root: Path) -> subprocess.CompletedProcess:
+    return build_many([root])[0]
 
 
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "background"}
@@ -403,6 +453,7 @@ def mini(tmp_path_factory):
     return {"root": root, "records": records, "fields": text_fields(records), "facts": site_facts(root / "site")}
 
 
+@pytest.mark.build
 def test_fixture_covers_every_kind(mini):
     kinds = {f[0] for f in mini["fields"]}
     assert kinds >= set(model.KINDS) | {"glossary"}, kinds
@@ -410,6 +461,7 @@ def test_fixture_covers_every_kind(mini):
     assert len(mini["fields"]) > 60
 
 
+@pytest.mark.build
 def test_comparison_catches_an_injected_tag_and_attribute(mini):
     """Negative control: the checks flag markup added to a clean page."""
     page = mini["root"] / "site" / "compare" / "kidney-or-back" / "index.html"
@@ -428,6 +480,7 @@ def test_comparison_catches_an_injected_tag_and_attribute(mini):
     assert differences(clean, {"p": page_facts(html)}) == []
 
 
+@pytest.mark.build
 def test_head_escapes_quote_angle_and_ampersand(mini, tmp_path):
     """Every field that reaches <head> (name -> title, summary/description/used_for -> description) keeps " < & as text."""
     records = copy.deepcopy(mini["records"])
@@ -455,6 +508,8 @@ def test_head_escapes_quote_angle_and_ampersand(mini, tmp_path):
     assert checked == sum(len(records[k]) for k in model.KINDS)
 
 
+@pytest.mark.build
+@pytest.mark.long
 def test_hostile_strings_are_refused_or_inert(mini, tmp_path):
     fields = mini["fields"]
     started = time.monotonic()
@@ -482,11 +537,17 @@ def test_hostile_strings_are_refused_or_inert(mini, tmp_path):
         tally["refused"] += len(refused)
         jobs.append((value, root, len(fields) - len(refused)))
 
-    def run(job):
+    # Every site with an accepted field is built: WORKERS processes, each building its share of the sites in turn.
+    roots = [root for _, root, accepted in jobs if accepted]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        shares = list(pool.map(build_many, [roots[i::WORKERS] for i in range(WORKERS)]))
+    results = {root: result for i in range(WORKERS) for root, result in zip(roots[i::WORKERS], shares[i], strict=True)}
+
+    def check(job):
         value, root, accepted = job
         if not accepted:
             return value, 0, []
-        result = build(root)
+        result = results[root]
         if result.returncode:
             return value, accepted, [f"build failed:\n{result.stderr[-2000:]}"]
         site = root / "site"
@@ -495,12 +556,11 @@ def test_hostile_strings_are_refused_or_inert(mini, tmp_path):
         return value, accepted, found
 
     failures = []
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for value, accepted, found in pool.map(run, jobs):
-            if found:
-                failures.append(f"{value!r}:\n  " + "\n  ".join(found[:15]))
-            else:
-                tally["inert"] += accepted
+    for value, accepted, found in map(check, jobs):
+        if found:
+            failures.append(f"{value!r}:\n  " + "\n  ".join(found[:15]))
+        else:
+            tally["inert"] += accepted
     elapsed = time.monotonic() - started
     print(f"\nhostile corpus: {len(CORPUS)} strings x {len(fields)} fields = {tally['tried']} cases; "
           f"{tally['refused']} refused, {tally['inert']} built inert; {elapsed:.0f} s")

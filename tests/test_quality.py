@@ -11,7 +11,8 @@
 * Reproducible: two clean builds with the same SOURCE_DATE_EPOCH are
   byte-identical, whatever the Python hash seed.
 
-Pages are visited once: the axe test and the request test share one pass.
+Pages are visited once: the axe test and the request test share one pass,
+made in four shares so that parallel workers split it.
 """
 
 from __future__ import annotations
@@ -61,9 +62,19 @@ def _format_violations(found: list[tuple[str, dict]]) -> str:
     return f"{len(lines)} axe violation(s) of {', '.join(rules)}:\n" + "\n".join(lines[:200])
 
 
+# The pages are visited in AXE_SHARDS shares (every AXE_SHARDS-th page), so pytest-xdist can run them on
+# different workers; each share is visited once, for both tests (conftest groups them on one worker).
+AXE_SHARDS = 4
+SHARDS = [pytest.param(i, id=f"pages-{i + 1}-of-{AXE_SHARDS}") for i in range(AXE_SHARDS)]
+
+
+def shard_pages(site: Path, shard: int) -> list[Path]:
+    return all_pages(site)[shard::AXE_SHARDS]
+
+
 @pytest.fixture(scope="module")
-def visits(browser, built_site, site_url):
-    """Visit every page once in one browser context: axe violations and every request URL, per page."""
+def visits(request, browser, built_site, site_url):
+    """Visit every page of one share once in one browser context: axe violations and every request URL, per page."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -75,7 +86,7 @@ def visits(browser, built_site, site_url):
     results = {}
     started = time.monotonic()
     try:
-        for html in all_pages(built_site):
+        for html in shard_pages(built_site, request.param):
             path = page_path(built_site, html)
             requests.clear()
             page.goto(site_url + path, wait_until="load")
@@ -87,18 +98,30 @@ def visits(browser, built_site, site_url):
     return results
 
 
+def test_the_shares_visit_every_page_once(built_site):
+    pages = all_pages(built_site)
+    shares = [shard_pages(built_site, i) for i in range(AXE_SHARDS)]
+    assert sorted(p for share in shares for p in share) == sorted(pages)
+    assert len(pages) >= 100, f"only {len(pages)} pages to visit"
+
+
 @pytest.mark.browser
+@pytest.mark.parametrize("visits", SHARDS, indirect=True)
+@pytest.mark.long
 def test_axe_every_page_has_no_wcag_violations(visits):
     found = [(path, v) for path, result in visits.items() for v in result["violations"]]
     assert not found, _format_violations(found)
 
 
 @pytest.mark.browser
-def test_no_third_party_requests_on_any_page(visits, site_url):
+@pytest.mark.parametrize("visits", SHARDS, indirect=True)
+@pytest.mark.long
+def test_no_third_party_requests_on_any_page(visits, site_url, built_site, request):
     origin = site_url.rstrip("/")
     offsite = [f"{path}: {url}" for path, result in visits.items() for url in result["requests"]
                if not (url == origin or url.startswith(origin + "/") or url.startswith(LOCAL_SCHEMES))]
-    assert len(visits) >= 100, f"only {len(visits)} pages visited"
+    share = shard_pages(built_site, request.node.callspec.params["visits"])
+    assert len(visits) == len(share) >= 100 // AXE_SHARDS, f"only {len(visits)} of {len(share)} pages visited"
     assert not offsite, f"{len(offsite)} request(s) to other hosts:\n" + "\n".join(offsite[:200])
 
 
@@ -118,6 +141,7 @@ def _dark_sample(site: Path) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.long
 def test_axe_dark_palette_on_each_template(browser, built_site, site_url):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -283,6 +307,7 @@ def test_search_index_locations_resolve(built_site, parsed):
 
 # ---- reproducible builds ------------------------------------------------------
 
+@pytest.mark.build
 def test_two_clean_builds_are_byte_identical(tmp_path):
     """Same commit, same SOURCE_DATE_EPOCH, different hash seeds: identical bytes (sitemap and its gzip included)."""
     env = {"SOURCE_DATE_EPOCH": "1700000000", "SITE_URL": "https://example.org/guide/"}

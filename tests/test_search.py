@@ -114,6 +114,7 @@ def rank(results: list[str], wanted: tuple[str, ...]) -> int | None:
     return next((i + 1 for i, p in enumerate(results) if p in wanted), None)
 
 
+@pytest.mark.long
 def test_lay_queries_find_the_right_page(page, site_url):
     results = run_queries(page, site_url)
     misses = {q: results[q][:5] for q, wanted in LAY_QUERIES.items() if (rank(results[q], wanted) or 99) > 3}

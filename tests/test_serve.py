@@ -17,6 +17,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from .conftest import ROOT
 
 SCRIPT = textwrap.dedent('''
@@ -63,6 +65,7 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.build
 def test_serve_rebuilds_what_an_edit_changed_and_nothing_else(tmp_path):
     project = tmp_path / "project"
     for name in ("data", "docs", "macros", "overrides"):
