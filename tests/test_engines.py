@@ -21,7 +21,7 @@ import pytest
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.engines
+pytestmark = [pytest.mark.engines, pytest.mark.build]
 
 # The lines that name the engine that made a page (and may differ between engines).
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')

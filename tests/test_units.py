@@ -333,14 +333,16 @@ def test_a_worst_case_combination_rule_is_checked_in_under_a_second(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("combinations:\n", "combinations:\n" + rule, 1), encoding="utf-8")
 
     def seconds(data) -> float:
+        """CPU seconds of the flowchart's rules (process time: other work on the machine does not count)."""
         ds = model.load(data)
         assert triage.compile_rules(ds) is not None
-        started = time.perf_counter()
+        started = time.process_time()
         for rule_fn in triage.RULES:
             list(rule_fn(ds))
-        return time.perf_counter() - started
+        return time.process_time() - started
 
-    assert seconds(tmp_path / "data") - seconds(ROOT / "data") < 1.0  # what the worst-case rule adds
+    added = min(seconds(tmp_path / "data") - seconds(ROOT / "data") for _ in range(2))
+    assert added < 1.0, f"the worst-case rule adds {added:.2f} s"
 
 
 def test_the_copied_head_block_names_the_installed_material():
