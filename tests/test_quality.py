@@ -50,6 +50,9 @@ def page_path(site: Path, page: Path) -> str:
 # ---- one visit per page: axe and requests ---------------------------------
 
 def _axe_violations(page, axe) -> list[dict]:
+    # Material sizes its sidebars from the page's layout in script after "load": on a busy machine a short page's
+    # navigation was caught for one frame taller than its box (a scrollable region). Let two frames pass first.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return axe.run(page, options=AXE_OPTIONS).response["violations"]
 
 
