@@ -155,12 +155,8 @@ def _running(pid: int) -> bool:
     child = _CHILDREN.get(pid)
     if child is not None:
         return child.poll() is None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not background._alive(pid):
         return False
-    except PermissionError:
-        return True
     with contextlib.suppress(OSError):  # a zombie (ended, not yet reaped by the worker that started it)
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     return True
@@ -416,3 +412,8 @@ def type_until_results(pg, query: str, attempts: int, timeout_ms: int) -> bool:
         except Exception:  # noqa: BLE001 - playwright's TimeoutError; try again
             continue
     return False
+
+
+def skip_search(pg) -> None:
+    """Loading many pages quickly: the search index, its worker and the sitemap change no layout."""
+    pg.route(lambda url: url.endswith(("search_index.json", "sitemap.xml")) or "/workers/" in url, lambda route: route.abort())

@@ -11,7 +11,7 @@ import pytest
 
 from macros.data import vocab
 
-from .conftest import type_until_results
+from .conftest import skip_search, type_until_results
 
 pytestmark = pytest.mark.browser
 
@@ -58,17 +58,13 @@ THREE_SCREENS = 3 * 844  # a 390x844 phone
 FOUR_SCREENS = 4 * 844
 
 
-def _skip_search(pg) -> None:
-    """Loading every page quickly: the search index, its worker and the sitemap change no layout."""
-    pg.route(lambda url: url.endswith(("search_index.json", "sitemap.xml")) or "/workers/" in url, lambda route: route.abort())
-
 
 @pytest.mark.long
 def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(phone, site_url, dataset):
     """On a phone, "What you can do" and the first care card begin within 2,532 px of the top; every care card within
     three screens on urgent and emergency pages, within four on self-care and soon pages, which lead with what you can
     do and list the get-help cards least urgent first, as the NHS does (the summary card in the first screen links to them)."""
-    _skip_search(phone)
+    skip_search(phone)
     checked = 0
     for kind in ("causes", "symptoms", "risk-factors", "treatments"):
         for rid in dataset.kind(kind):
@@ -96,7 +92,7 @@ def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(ph
 @pytest.mark.long
 def test_no_page_is_wider_than_a_phone(phone, site_url, built_site):
     """At 390x844 no page scrolls sideways: wide tables scroll in their own frame or stack into cards."""
-    _skip_search(phone)
+    skip_search(phone)
     pages = [p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if p.name != "404.html"]
     assert len(pages) > 150
     wide = {}

@@ -20,14 +20,12 @@ import pytest
 
 from macros.data import vocab
 
+from .conftest import skip_search
+
 pytestmark = pytest.mark.browser
 
 SCREEN = 844
 
-
-def _skip_search(pg) -> None:
-    """Loading many pages quickly: the search index, its worker and the sitemap change no layout."""
-    pg.route(lambda url: url.endswith(("search_index.json", "sitemap.xml")) or "/workers/" in url, lambda route: route.abort())
 
 
 def _box(pg, selector: str):
@@ -36,7 +34,7 @@ def _box(pg, selector: str):
 
 
 def test_summary_card_fits_the_first_phone_screen_on_every_record_page(phone, site_url, dataset):
-    _skip_search(phone)
+    skip_search(phone)
     checked = 0
     for kind in ("causes", "symptoms", "risk-factors"):
         for rid, rec in dataset.kind(kind).items():
@@ -56,7 +54,7 @@ def test_summary_card_fits_the_first_phone_screen_on_every_record_page(phone, si
 
 
 def test_medicine_safety_box_comes_first_on_every_medicine_page(phone, site_url, dataset):
-    _skip_search(phone)
+    skip_search(phone)
     checked = 0
     for rid, rec in dataset.kind("treatments").items():
         phone.goto(f"{site_url}treatments/{rid}/", wait_until="domcontentloaded")
@@ -101,7 +99,7 @@ def test_cause_pages_order_help_by_their_tier(page, site_url, dataset):
 def test_a_cause_page_prints_in_at_most_four_pages(browser, site_url, dataset):
     context = browser.new_context()
     pg = context.new_page()
-    _skip_search(pg)
+    skip_search(pg)
     counts = {}
     for rid in dataset.kind("causes"):
         pg.goto(f"{site_url}causes/{rid}/", wait_until="domcontentloaded")

@@ -70,6 +70,14 @@ def _in_view(pg, selector: str) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 24) <= height
 
 
+def _arrive_by_link(pg, url: str) -> None:
+    """Open url, then follow its "Check your symptoms step by step" link as a reader does (instant navigation)."""
+    pg.goto(url)
+    _mark_document(pg)
+    pg.get_by_role("link", name="Check your symptoms step by step").first.click()
+    _ready(pg)
+
+
 @pytest.fixture(params=["phone", "desktop"])
 def reader(request, phone, page):
     return phone if request.param == "phone" else page
@@ -246,20 +254,14 @@ def test_arriving_from_the_home_page_starts_at_the_top(reader, site_url, rules):
 
 
 def test_arriving_from_a_record_page(reader, site_url, rules):
-    reader.goto(site_url + "causes/muscle-strain/")
-    _mark_document(reader)
-    reader.get_by_role("link", name="Check your symptoms step by step").first.click()
-    _ready(reader)
+    _arrive_by_link(reader, site_url + "causes/muscle-strain/")
     assert _screen(reader) == rules.screens[0][0]
     assert _instant(reader)
     assert not reader.errors_seen, reader.errors_seen
 
 
 def test_back_and_forward_between_pages_and_screens(reader, site_url, rules):
-    reader.goto(site_url)
-    _mark_document(reader)
-    reader.get_by_role("link", name="Check your symptoms step by step").first.click()
-    _ready(reader)
+    _arrive_by_link(reader, site_url)
     _answer(reader, [])
     _answer(reader, [])
     assert _screen(reader) == rules.screens[2][0]
@@ -284,10 +286,7 @@ def test_back_and_forward_between_pages_and_screens(reader, site_url, rules):
 
 
 def test_survives_its_own_table_of_contents(page, site_url, rules):
-    page.goto(site_url)
-    _mark_document(page)
-    page.get_by_role("link", name="Check your symptoms step by step").first.click()
-    _ready(page)
+    _arrive_by_link(page, site_url)
     _answer(page, [])
     page.locator(".md-sidebar--secondary").get_by_role("link", name="Overview").click()
     page.wait_for_function("location.hash === '#overview'")
