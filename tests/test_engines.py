@@ -4,22 +4,29 @@
   a site equal to MkDocs', file for file, apart from the generator line.
 * Zensical (Material's successor; pinned in requirements-zensical.txt, its own venv) builds the docs tree
   ``python -m macros.pages OUT --docs docs`` writes (``python3 dev.py build --engine zensical``): every
-  page MkDocs makes, the feed and the open data, JSON-LD, tooltips and table labels, and offline no page
-  asks another host for anything. Skipped, saying why, only where the pinned wheel cannot install.
+  page MkDocs makes, the feed and the open data, JSON-LD, tooltips and table labels; in Chromium the
+  flowchart gives each scenario's result and search finds pages; offline no page asks another host for
+  anything. Skipped, saying why, only where the pinned wheel cannot install.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import platform
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from macros.data import triage
+
 from .conftest import ROOT
+from .test_flowchart import _ready, _walk
 
 pytestmark = [pytest.mark.engines, pytest.mark.build]
 
@@ -113,3 +120,39 @@ def test_zensical_offline_pages_ask_no_other_host():
     outside = [f"{p.relative_to(site)}: {url}" for p in pages for m in FETCHES.finditer(p.read_text(encoding="utf-8"))
                for url in m.groups() if url and re.match(r"(?:[a-z]+:)?//", url, re.IGNORECASE)]
     assert outside == []
+
+
+@pytest.fixture(scope="module")
+def zensical_url(zensical_site):
+    """The Zensical site over http, as a reader gets it."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(zensical_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def test_zensical_flowchart_gives_each_scenario_its_result(page, zensical_url, dataset):
+    """The stepper, driven through its test contract on Zensical's pages, reaches what the rules compute."""
+    rules = triage.compile_rules(dataset)
+    page.goto(zensical_url + "flowchart/")
+    _ready(page)
+    for case in dataset.triage["scenarios"]:
+        expected, screens = rules.run(case["findings"])
+        assert _walk(page, case["findings"]) == (expected.tier, expected.outcome, screens), case
+        page.get_by_role("button", name="Start again", exact=True).click()
+    assert not page.errors_seen, page.errors_seen
+
+
+def test_zensical_search_finds_a_page(page, zensical_url):
+    """Zensical's own search (its dialog, its index): typing a lay word lists the page for it."""
+    page.goto(zensical_url)
+    page.locator(".md-search__button").click()
+    page.get_by_role("combobox", name="Search").press_sequentially("sciatica", delay=50)
+    found = page.get_by_role("dialog", name="Search").get_by_role("option").filter(has_text="Cause")
+    found.first.wait_for(timeout=15_000)
+    assert "/causes/sciatica/" in found.first.get_attribute("href")
+    assert not page.errors_seen, page.errors_seen

@@ -79,7 +79,7 @@ def test_jsonld_stays_inert_with_hostile_text(dataset):
     ds = copy.deepcopy(dataset)
     rec = ds.get("causes", "kidney-stones")
     rec.data["name"] = 'Stone</script><script>alert(1)</script><!-- & "quote" \u2028'
-    island = str(text.json_island(seo.jsonld(ds, rec, seo.Urls("https://example.org/"), "Guide", "d")))
+    island = str(text.json_island(seo.jsonld(ds, rec, seo.Urls("https://example.org/"), "Guide")))
     assert "</" not in island and "<" not in island and "&" not in island and "\u2028" not in island
     assert json.loads(island)["about"]["name"] == text.clean_lines(rec.data["name"])
 

@@ -216,9 +216,9 @@ def test_release_attaches_the_offline_bundle():
 
 
 def test_report_form_matches_the_page_link():
-    """overrides/partials/content.html links to this form and fills in its `page` field."""
+    """overrides/main.html (block content) links to this form and fills in its `page` field."""
     form = GITHUB / "ISSUE_TEMPLATE" / "report-incorrect-information.yml"
-    partial = (ROOT / "overrides" / "partials" / "content.html").read_text(encoding="utf-8")
+    partial = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
     assert f"template={form.name}" in partial and "page=" in partial
     ids = [item.get("id") for item in load(form)["body"]]
     assert "page" in ids, "the report form needs a field with id: page for the prefilled link"

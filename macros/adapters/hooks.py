@@ -162,7 +162,7 @@ def on_page_context(context, page, config, nav):
     kind, _, name = page.file.src_uri.partition("/")
     rec = site.current().get(kind, name[:-3]) if name.endswith(".md") and kind in KINDS else None
     if rec is not None and page.file.generated_by:
-        data = seo.jsonld(site.current(), rec, _urls(config), config["site_name"], render.record_meta(rec).get("description", ""))
+        data = seo.jsonld(site.current(), rec, _urls(config), config["site_name"])
         context["bsg_jsonld"] = text.json_island(data)
     return context
 

@@ -88,7 +88,7 @@ def write_tree(ds, pages, docs: Path, config_file: Path, out: Path) -> int:
         rec = ds.get(kind, name[:-3]) if name.endswith(".md") and name != "index.md" else None
         markdown = page.markdown
         if rec is not None:
-            data = seo.jsonld(ds, rec, urls, config.get("site_name", ""), render.record_meta(rec).get("description", ""))
+            data = seo.jsonld(ds, rec, urls, config.get("site_name", ""))
             meta = {**page.meta, "bsg_jsonld": str(text.json_island(data))}
             markdown = text.front_matter(meta) + text.without_front_matter(markdown).lstrip("\n")
         _write(out / src, markdown)

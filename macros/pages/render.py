@@ -49,10 +49,15 @@ def kind_title(kind: str) -> str:
 
 
 def page_meta(title: object, description: object = "", **extra: object) -> dict[str, object]:
-    """A generated page's front matter: macros off, title, description, anything else."""
-    meta: dict[str, object] = {"render_macros": False, "title": title}
+    """A generated page's front matter: macros off, title, description, anything else.
+
+    Title and description are HTML text: every theme prints page.title and page.meta as they are (MkDocs and
+    Zensical render templates with autoescape off), in <title>, <meta name="description">, the header, the
+    navigation and the footer; so they are escaped here, once (overrides/main.html copies no block to do it).
+    """
+    meta: dict[str, object] = {"render_macros": False, "title": escape(title)}
     if description:
-        meta["description"] = description
+        meta["description"] = escape(description)
     meta.update(extra)
     return meta
 

@@ -86,10 +86,10 @@ def about(ds: Dataset, rec: Record, urls: Urls) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v not in ([], None, "")}
 
 
-def jsonld(ds: Dataset, rec: Record, urls: Urls, site_name: str, description: str) -> dict[str, Any]:
+def jsonld(ds: Dataset, rec: Record, urls: Urls, site_name: str) -> dict[str, Any]:
     """The JSON-LD document for a record page (sources: a WebPage about the cited work)."""
     page: dict[str, Any] = {"@context": "https://schema.org", "@type": "MedicalWebPage", "name": rec.title,
-                            "description": description, "inLanguage": "en",
+                            "description": render.description(rec), "inLanguage": "en",
                             "lastReviewed": str(rec["last_reviewed"]),
                             "isPartOf": {"@type": "WebSite", "name": site_name}}
     url = urls.page(render.src(rec.kind, rec.id))

@@ -4,6 +4,8 @@
  *   their data-rank (the vocabulary's order), other cells by their text.
  * - Glossary terms (<abbr title>) can be focused, so their tooltip shows on
  *   keyboard focus as well as on hover.
+ * - The search dialog gets an accessible name (axe: aria-dialog-name) where
+ *   the theme gives it none (Material 9 does not; Zensical does).
  * Runs on every page load, including Material's instant navigation, and
  * exposes that as window.bsgOnPage for flowchart.js.
  */
@@ -76,6 +78,8 @@
     Array.prototype.forEach.call(document.querySelectorAll(".md-content abbr[title]"), function (abbr) {
       if (!abbr.hasAttribute("tabindex")) abbr.setAttribute("tabindex", "0");
     });
+    var dialog = document.querySelector('.md-search[role="dialog"]:not([aria-label])');
+    if (dialog) dialog.setAttribute("aria-label", "Search the guide");
   }
 
   // onPage(fn): run fn on this page now, and again after each instant
