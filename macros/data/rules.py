@@ -460,6 +460,38 @@ def rule_thresholds(ds: Dataset) -> Iterator[Problem]:
                                       + f"; write {' or '.join(allowed)} or change the vocabulary")
 
 
+def rule_icd10_checked(ds: Dataset) -> Iterator[Problem]:
+    """No ICD-10 code is left unmarked: each code under a cause's icd10 is in exactly one of icd10_checked's
+    confirmed and unconfirmed lists, those lists name only the cause's own codes, and confirmed codes name the
+    WHO ICD-10 browser pages they were found in (against)."""
+    for rec in ds.kind("causes").values():
+        codes, checked = rec.get("icd10"), rec.get("icd10_checked")
+        if not isinstance(codes, list) or not isinstance(checked, dict):
+            continue  # the schema says what is missing
+        lists = {side: [c for c in checked.get(side) or [] if isinstance(c, str)] if isinstance(checked.get(side), list) else []
+                 for side in ("confirmed", "unconfirmed")}
+        for i, code in enumerate(codes):
+            if not isinstance(code, str):
+                continue
+            sides = [side for side in lists if code in lists[side]]
+            if not sides:
+                yield problem(rec, ("icd10", i), f"'{code}' is in neither icd10_checked.confirmed nor icd10_checked.unconfirmed; "
+                                                 "list it under confirmed if a WHO ICD-10 browser page (named under against) "
+                                                 "shows it, else under unconfirmed")
+            elif len(sides) == 2:
+                yield problem(rec, ("icd10_checked", "unconfirmed", lists["unconfirmed"].index(code)),
+                              f"'{code}' is under confirmed too; keep it in one list")
+        for side, listed in lists.items():
+            for j, code in enumerate(listed):
+                if code not in codes:
+                    shown = ", ".join(str(c) for c in codes)
+                    yield problem(rec, ("icd10_checked", side, j), f"'{code}' is not one of this cause's icd10 codes ({shown}); "
+                                                                  "list only those, or add it to icd10")
+        if lists["confirmed"] and not checked.get("against"):
+            yield problem(rec, ("icd10_checked", "confirmed"), "confirmed codes need the WHO ICD-10 browser pages they were "
+                                                              "found in; add their web addresses under against:")
+
+
 def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
     """Every cause has at least one treatment verdict, so its page can say what helps."""
     for rec in ds.kind("causes").values():
@@ -526,6 +558,7 @@ def all_rules():
         rule_template_examples,
         rule_urgency_note_agrees,
         rule_thresholds,
+        rule_icd10_checked,
         rule_causes_treated,
         rule_headline_grade,
         rule_review,
