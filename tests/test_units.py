@@ -62,6 +62,36 @@ def test_vocabularies_are_defined_once_and_ordered():
                 assert not (set(enum) & words), f"{path.name} redefines vocabulary words {enum}"
 
 
+def test_every_threshold_has_its_value_unit_words_and_a_real_source():
+    """The thresholds vocabulary (one age per purpose) names a whole-number value, its unit and a source that
+    exists in data/sources/; its x-words are lists of lowercase words (what rules.rule_thresholds matches)."""
+    terms = vocab.thresholds().terms
+    assert {"aneurysm-screening-age", "renal-colic-aneurysm-age"} <= {t.id for t in terms}
+    assert vocab.thresholds()["aneurysm-screening-age"].get("value") == 65
+    assert vocab.thresholds()["renal-colic-aneurysm-age"].get("value") == 60
+    for term in terms:
+        assert isinstance(term.get("value"), int) and term.get("unit") == "years", term.id
+        assert (ROOT / "data" / "sources" / f"{term.get('source')}.yaml").is_file(), f"{term.id}: no source {term.get('source')}"
+        for group in term.get("words") or []:
+            assert group and all(isinstance(w, str) and w == w.lower() and w.isalnum() for w in group), term.id
+    # The flowchart's first-colic rule uses the finding that holds the CKS renal colic age.
+    rf = yamlload.load_file(ROOT / "data" / "risk-factors" / "age-over-60.yaml").data
+    assert rf["threshold"] == "renal-colic-aneurysm-age"
+
+
+@pytest.mark.parametrize("text, ages", [
+    ("You are over 60 and this is your first pain like a stone.", ["60"]),
+    ("A man aged 65 or over, in the year they turn 65.", ["65", "65"]),
+    ("It almost always starts before the age of 45.", ["45"]),
+    ("Start before 20 or after\n  50 is worth a check.", ["20", "50"]),
+    ("Stones over 5 mm, under 50 kg, over 3 months, after 20 weeks, over 2 L.", []),
+    ("About 1 in 10 aneurysms; 65 years old.", []),
+    ("People 65 and older.", ["65"]),
+])
+def test_what_the_threshold_rule_reads_as_an_age(text, ages):
+    assert [m.group(1) or m.group(2) for m in rules._AGE.finditer(text)] == ages
+
+
 def _enums(node):
     if isinstance(node, dict):
         if "enum" in node:

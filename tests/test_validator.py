@@ -178,6 +178,25 @@ def test_reports_every_problem_not_just_the_first(data_copy, capsys):
     assert "data/symptoms/test-fever.yaml" in out and "data/symptoms/test-leg-weakness.yaml" in out
 
 
+def test_icd10_checked_names_only_the_causes_codes_once_and_its_pages(data_copy, capsys):
+    """rule_icd10_checked beyond the unmarked code of its fixture: a code in both lists, a code the cause does
+    not have, confirmed codes without the pages they were found in."""
+    path = data_copy / "causes" / "test-spine-infection.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'icd10_checked:\n  confirmed: [M46.2]\n  against: ["https://icd.who.int/browse10/2019/en/GetConcept?ConceptId=M47"]\n'
+    assert old in text
+    path.write_text(text.replace(old, "icd10_checked:\n  confirmed: [M46.2, M46.9]\n  unconfirmed: [M46.2]\n"), encoding="utf-8")
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1
+    assert out.splitlines()[:-1] == [
+        "data/causes/test-spine-infection.yaml:39: icd10_checked.confirmed: confirmed codes need the WHO ICD-10 browser pages "
+        "they were found in; add their web addresses under against:",
+        "data/causes/test-spine-infection.yaml:39: icd10_checked.confirmed[1]: 'M46.9' is not one of this cause's icd10 codes "
+        "(M46.2); list only those, or add it to icd10",
+        "data/causes/test-spine-infection.yaml:40: icd10_checked.unconfirmed[0]: 'M46.2' is under confirmed too; keep it in one list",
+    ], out
+
+
 def test_alias_bomb_fails_fast(data_copy, capsys):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import glossary as glossaries
-from . import limits, schemas, vocab
+from . import limits, schemas, vocab, yamlload
 from . import review as reviews
 from .model import FINDING_KINDS, KINDS, Dataset, Record
 from .problems import Problem, problem
@@ -372,6 +372,126 @@ def rule_urgency_note_agrees(ds: Dataset) -> Iterator[Problem]:
                                                       "to say why this needs emergency help now, or change the urgency")
 
 
+# An age as the guide writes it: "over 60", "under 20", "aged 65", "the age of 45", "before 20", "after 50",
+# "older than 60", "the year they turn 65", "65 or over", "65 and older". A number followed by a unit (5 mm, 50 kg,
+# 3 months, 20 weeks, 10 days...) is a size or a time, not an age, and "1 in 10" is not an age either.
+_UNIT = r"(?!\s*(?:%|per\s*cent|mm|cm|m|kg|g|mg|ml|l|litres?|liters?|days?|weeks?|months?|hours?|minutes?|times|years?(?!\s+old)))\b"
+_AGE = re.compile(r"\b(?:(?:over|under|after|before|aged|age(?:\s+of)?|older\s+than|younger\s+than|turns?)\s+(\d{1,3})" + _UNIT
+                  + r"|(\d{1,3})" + _UNIT + r"\s+(?:or|and)\s+(?:over|older|above|under|younger))", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n\s*\n")
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _threshold_line(rec: Record, path: tuple, phrase: str, number: str) -> int:
+    """The line of the phrase inside the value at path (a block of text spans lines), else the value's line."""
+    start, text = rec.loaded.line_of(path), rec.loaded.source_lines
+    span = range(start - 1, min(len(text), start + 1 + str(_value_at(rec.data, path)).count("\n")))
+    for pattern in (re.escape(phrase), rf"\b{number}\b"):
+        for i in span:
+            if re.search(pattern, text[i], re.IGNORECASE):
+                return i + 1
+    return start
+
+
+def _value_at(data: Any, path: tuple) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _says(term) -> str:
+    title = term.title[:1].lower() + term.title[1:]
+    return f"the {title} is {term.get('value')} (thresholds vocabulary: {term.id})"
+
+
+def _threshold_terms(ds: Dataset) -> list[tuple[Any, str, list[set[str]], set[str]]]:
+    """(term, its value as written, its x-words as sets, its x-unless words) for each threshold of the data folder's
+    vocabulary; none when that vocabulary cannot be read (the schema checks say why)."""
+    try:
+        terms = vocab.thresholds(ds.schema_dir).terms
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return []
+
+    def words(value: Any) -> list[str]:
+        return [w for w in value if isinstance(w, str)] if isinstance(value, list) else []
+
+    return [(t, str(t.get("value")), [set(words(g)) for g in t.get("words") or [] if isinstance(g, list)],
+             set(words(t.get("unless"))))
+            for t in terms if isinstance(t.get("value"), int)]
+
+
+def rule_thresholds(ds: Dataset) -> Iterator[Problem]:
+    """One age per purpose, held by the thresholds vocabulary (vocabularies.schema.json, $defs/threshold): the
+    aneurysm screening age, the age to think of an aneurysm with a first stone-like pain, and the other ages the
+    guide decides by. Two checks, on every free-text value, sentence by sentence:
+
+    * in a record that names a threshold (a risk factor's threshold:), every stated age is that threshold's value;
+    * a sentence about a threshold's purpose (it, or its record's id, has one word of each of the threshold's
+      x-words lists and none of its x-unless words) states only the ages of the thresholds it is about, the
+      most specific first in the message.
+
+    An age is a number after over, under, before, after, aged, the age of, older or younger than, turn, or before
+    "or over" / "and older"; a number followed by a unit (mm, kg, days, weeks, months...) is not an age."""
+    terms = _threshold_terms(ds)
+    by_id = {entry[0].id: entry for entry in terms}
+    worded = sorted((e for e in terms if e[2]), key=lambda e: -len(e[2]))
+    for rec in ds.all_records():
+        named = rec.data.get("threshold")
+        own = by_id.get(named) if isinstance(named, str) else None
+        id_words = _words(rec.id)
+        for path, text, kind in _fields(ds, rec).strings:
+            if kind not in ("text", "line"):
+                continue
+            for sentence in _SENTENCE_END.split(text):
+                ages = [(m.group(0), m.group(1) or m.group(2)) for m in _AGE.finditer(sentence)]
+                if not ages:
+                    continue
+                words = _words(sentence) | id_words
+                about = [own] if own else [e for e in worded if all(words & g for g in e[2]) and not words & e[3]]
+                allowed = list(dict.fromkeys(value for _t, value, _w, _u in about))
+                for phrase, number in ages:
+                    if about and str(int(number)) not in allowed:
+                        said = " ".join(phrase.split())
+                        yield Problem(rec.path.as_posix(), _threshold_line(rec, path, phrase, number), yamlload.dotted(path),
+                                      f"says '{said}', but " + " and ".join(_says(e[0]) for e in about)
+                                      + f"; write {' or '.join(allowed)} or change the vocabulary")
+
+
+def rule_icd10_checked(ds: Dataset) -> Iterator[Problem]:
+    """No ICD-10 code is left unmarked: each code under a cause's icd10 is in exactly one of icd10_checked's
+    confirmed and unconfirmed lists, those lists name only the cause's own codes, and confirmed codes name the
+    WHO ICD-10 browser pages they were found in (against)."""
+    for rec in ds.kind("causes").values():
+        codes, checked = rec.get("icd10"), rec.get("icd10_checked")
+        if not isinstance(codes, list) or not isinstance(checked, dict):
+            continue  # the schema says what is missing
+        lists = {side: [c for c in checked.get(side) or [] if isinstance(c, str)] if isinstance(checked.get(side), list) else []
+                 for side in ("confirmed", "unconfirmed")}
+        for i, code in enumerate(codes):
+            if not isinstance(code, str):
+                continue
+            sides = [side for side in lists if code in lists[side]]
+            if not sides:
+                yield problem(rec, ("icd10", i), f"'{code}' is in neither icd10_checked.confirmed nor icd10_checked.unconfirmed; "
+                                                 "list it under confirmed if a WHO ICD-10 browser page (named under against) "
+                                                 "shows it, else under unconfirmed")
+            elif len(sides) == 2:
+                yield problem(rec, ("icd10_checked", "unconfirmed", lists["unconfirmed"].index(code)),
+                              f"'{code}' is under confirmed too; keep it in one list")
+        for side, listed in lists.items():
+            for j, code in enumerate(listed):
+                if code not in codes:
+                    shown = ", ".join(str(c) for c in codes)
+                    yield problem(rec, ("icd10_checked", side, j), f"'{code}' is not one of this cause's icd10 codes ({shown}); "
+                                                                  "list only those, or add it to icd10")
+        if lists["confirmed"] and not checked.get("against"):
+            yield problem(rec, ("icd10_checked", "confirmed"), "confirmed codes need the WHO ICD-10 browser pages they were "
+                                                              "found in; add their web addresses under against:")
+
+
 def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
     """Every cause has at least one treatment verdict, so its page can say what helps."""
     for rec in ds.kind("causes").values():
@@ -437,6 +557,8 @@ def all_rules():
         rule_single_line,
         rule_template_examples,
         rule_urgency_note_agrees,
+        rule_thresholds,
+        rule_icd10_checked,
         rule_causes_treated,
         rule_headline_grade,
         rule_review,

@@ -97,6 +97,12 @@ def grades() -> Vocabulary:
     return get("grade")
 
 
+def thresholds(schema_dir: Path = SCHEMA_DIR) -> Vocabulary:
+    """The ages the guide decides by (aneurysm screening 65, first stone-like pain 60...): each term's
+    value, unit, source and the words that mark a sentence about it (x-value, x-unit, x-source, x-words)."""
+    return get("threshold", schema_dir)
+
+
 def weak_source_kinds() -> set[str]:
     """Source kinds a claim should not rest on alone (blogs, commercial pages)."""
     return {t.id for t in get("sourceKind").terms if t.get("weak")}
