@@ -23,7 +23,7 @@ from macros import pages
 from macros.adapters import main, site
 from macros.data import limits, validate, yamlload
 from macros.data.kinds import KINDS
-from macros.pages import api, handwritten, render, seo, text
+from macros.pages import api, handwritten, seo, text
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 GLOSSARY_EXT = "macros.pages.glossary_md"

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..data import model, validate
-from . import api, generate, page_macros, render, seo, text
+from . import api, generate, page_macros, seo, text
 
 
 class _ConfigLoader(yaml.SafeLoader):
