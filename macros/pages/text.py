@@ -184,6 +184,13 @@ def href(from_src: str, to_src: str, directory_urls: bool) -> Html:
     return Html("./") if result in (".", "./", "./.") else _path(result)
 
 
+def asset_href(from_src: str, asset: str, directory_urls: bool) -> Html:
+    """A relative URL for raw HTML from a docs page to a file under docs/ that is not a page (a script)."""
+    here = page_url(from_src, directory_urls)
+    base = here if here.endswith("/") else posixpath.dirname(here)
+    return _path(posixpath.relpath(asset, base or "."))
+
+
 # ---- JSON ------------------------------------------------------------------------------
 
 def clean_data(value: Any) -> Any:

@@ -29,7 +29,7 @@ from ..data import vocab
 from ..data.model import Dataset
 from ..data.triage import compile_rules
 from .render import EMERGENCY_PAGE, care_box, emergency_numbers_html, src
-from .text import Html, attr, clean_data, href, page_url
+from .text import Html, asset_href, attr, clean_data, href, page_url
 
 
 def _name(ds: Dataset, fid: str) -> str:
@@ -88,8 +88,14 @@ def screen_html(ds: Dataset, index: int) -> Html:
         screen["id"], Html("") if index == 0 else Html(" hidden"), index + 1, total, screen["question"], helptext, signs)
 
 
+SCRIPT = "assets/javascripts/flowchart.js"
+
+
 def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> Html:
-    """The stepper: every screen drawn (the first shown, so nothing shifts), the rules in data-rules."""
+    """The stepper: every screen drawn (the first shown, so nothing shifts), the rules in data-rules, and its
+    script. The script is loaded by this page only, not by every page (extra_javascript would): Material's
+    instant navigation re-creates the scripts of the page it arrives at, so a reader who follows a link here
+    gets it too (flowchart.js runs its set-up once however often it is loaded)."""
     data = rules_json(ds, page, dirs, site_url)
     screens = Html().join(screen_html(ds, i) for i in range(len(ds.triage["screens"])))
     return Html(
@@ -98,7 +104,8 @@ def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> Html:
         '<p class="visually-hidden" role="status" aria-live="polite" id="triage-status"></p></div>\n'
         '<noscript><p class="triage-loading">The step-by-step check needs JavaScript. Without it, open '
         '"The whole check on paper" below and go through it screen by screen.</p></noscript>\n'
-    ).format(rules_attribute(data), screens)
+        '<script src="{}" defer></script>\n'
+    ).format(rules_attribute(data), screens, asset_href(page, SCRIPT, dirs))
 
 
 def combinations_list(ds: Dataset, tier: str) -> Html:

@@ -27,6 +27,11 @@
 (function () {
   "use strict";
 
+  // Loaded by the flowchart page itself (macros/pages/triage_page.py stepper), so instant navigation loads it
+  // again on each arrival: set up once; the first set-up's bsgOnPage(init) runs init on every later page.
+  if (window.bsgFlowchartLoaded) return;
+  window.bsgFlowchartLoaded = true;
+
   var PREFIX = "#answers=";
 
   function el(tag, attrs, text) {
@@ -321,5 +326,5 @@
   window.addEventListener("popstate", onLocation);
   window.addEventListener("hashchange", onLocation);
 
-  window.bsgOnPage(init);  // from guide.js, loaded first (mkdocs.yml extra_javascript)
+  window.bsgOnPage(init);  // from guide.js (mkdocs.yml extra_javascript), which runs before this deferred script
 })();
