@@ -182,3 +182,28 @@ def test_kidney_or_back_does_not_scroll_sideways_on_a_desktop(page, site_url):
     frames = page.locator(".compact-table .md-typeset__scrollwrap")
     assert frames.count() >= 2
     assert frames.evaluate_all("els => els.filter(el => el.scrollWidth > el.clientWidth + 1).length") == 0
+
+
+def test_glossary_term_shows_its_meaning_on_a_tap(phone, site_url):
+    """A phone shows no title on a tap: guide.js shows the term's meaning under it, inside the screen, and
+    hides it when the reader taps elsewhere or presses Escape; a page reached by a link starts with none shown."""
+    phone.goto(site_url + "causes/kidney-stones/")
+    abbr = phone.locator(".md-content abbr[title]").first
+    abbr.scroll_into_view_if_needed()
+    abbr.tap()
+    tip = phone.locator(".bsg-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert tip.inner_text() == abbr.get_attribute("title")
+    box, word = tip.bounding_box(), abbr.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] >= word["y"] + word["height"], (box, word)
+    phone.locator(".md-content h1").tap()
+    tip.wait_for(state="hidden", timeout=5_000)
+    abbr.focus()
+    tip.wait_for(state="visible", timeout=5_000)
+    phone.keyboard.press("Escape")
+    tip.wait_for(state="hidden", timeout=5_000)
+    abbr.focus()
+    phone.locator(".md-content a[href$='/emergency/']").first.click()  # instant navigation to another page
+    phone.wait_for_url("**/emergency/")
+    assert not phone.locator(".bsg-tip").is_visible()
+    assert not phone.errors_seen, phone.errors_seen

@@ -9,8 +9,8 @@ kept until the file changes). Option ``glossary_file``: the glossary's path,
 MkDocs hook gives the one beside mkdocs.yml).
 
 What it writes is what Python-Markdown's ``abbr`` extension wrote,
-``<abbr title="meaning">term</abbr>``, which Material's ``content.tooltips``
-shows as a tooltip. Unlike ``abbr`` it:
+``<abbr title="meaning">term</abbr>``: the browser shows the title on hover and
+``guide.js`` shows it on a tap or keyboard focus. Unlike ``abbr`` it:
 
 * runs on the finished element tree (after the inline patterns, priority 20,
   have put inline markup back) and looks only at text outside the stash

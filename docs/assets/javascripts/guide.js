@@ -2,8 +2,12 @@
  * - Sortable, filterable index tables (.sortable-table): a filter box and a
  *   sort button in each header, announced with aria-sort. Badges sort by
  *   their data-rank (the vocabulary's order), other cells by their text.
- * - Glossary terms (<abbr title>) can be focused, so their tooltip shows on
- *   keyboard focus as well as on hover.
+ * - Glossary terms (<abbr title="meaning">, the first mention on a page):
+ *   hover shows the browser's own title; a tap or keyboard focus shows the
+ *   meaning in one small box under the word (a phone shows no title). One
+ *   listener for the page and one box, made when first needed: Material's
+ *   content.tooltips set up a tooltip per term on load, which cost the cause
+ *   pages most of their blocking time on a slow phone (issue 22).
  * - The search dialog gets an accessible name (axe: aria-dialog-name) where
  *   the theme gives it none (Material 9 does not; Zensical does).
  * Runs on every page load, including Material's instant navigation, and
@@ -73,7 +77,41 @@
     });
   }
 
+  var tip = null;
+
+  function showTip(abbr) {
+    if (!tip) {
+      tip = document.createElement("span");
+      tip.className = "bsg-tip";
+      tip.setAttribute("aria-hidden", "true");  // the same words are the term's title, which screen readers read
+      document.body.appendChild(tip);
+    }
+    tip.textContent = abbr.getAttribute("title");
+    tip.hidden = false;
+    var word = abbr.getBoundingClientRect();
+    var page = document.documentElement.clientWidth;
+    var left = Math.max(8, Math.min(word.left, page - tip.offsetWidth - 8));
+    tip.style.left = (left + window.scrollX) + "px";
+    tip.style.top = (word.bottom + window.scrollY + 6) + "px";
+  }
+
+  function hideTip() {
+    if (tip) tip.hidden = true;
+  }
+
+  function term(node) {
+    return node && node.closest ? node.closest(".md-content abbr[title]") : null;
+  }
+
+  document.addEventListener("focusin", function (e) {
+    var abbr = term(e.target);
+    if (abbr) showTip(abbr); else hideTip();
+  });
+  document.addEventListener("focusout", function (e) { if (term(e.target)) hideTip(); });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hideTip(); });
+
   function init() {
+    hideTip();  // a new page (instant navigation)
     Array.prototype.forEach.call(document.querySelectorAll(".sortable-table"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll(".md-content abbr[title]"), function (abbr) {
       if (!abbr.hasAttribute("tabindex")) abbr.setAttribute("tabindex", "0");
