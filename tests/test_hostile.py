@@ -695,8 +695,8 @@ def test_glossary_forms_are_refused_or_harmless(tmp_path, capsys):
 # ---- template code in hand-written pages (issue 21) -------------------------------------------
 
 def test_only_plain_macro_calls_are_allowed():
-    from macros.adapters.main import MACRO_NAMES
     from macros.pages import handwritten
+    from macros.pages.page_macros import MACRO_NAMES
 
     page = ('---\ntitle: "{{ 7*7 }}"\n---\n'
             '{{ tier_legend() }} and {{ care_card_top("emergency") }} and {{ emergency_signs(brief=True) }}\n'

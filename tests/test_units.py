@@ -361,8 +361,10 @@ def test_the_copied_head_block_names_the_installed_material():
 def test_expand_runs_the_macros_without_a_template_engine(dataset):
     from macros.pages import page_macros
 
-    out = page_macros.expand('A\n\n{{ tier_legend() }}\n\n{{ emergency_signs(brief=True) }}\n', dataset, "emergency.md", True, "")
+    build = page_macros.Build(dataset, lambda: "emergency.md", True, "")
+    out = page_macros.expand('A\n\n{{ tier_legend() }}\n\n{{ emergency_signs(brief=True) }}\n', build)
     assert "{{" not in out and out.startswith("A\n\n")
-    assert str(page_macros.macros(dataset, "emergency.md", True, "")["tier_legend"]()) in out
+    assert str(page_macros.macros(build)["tier_legend"]()) in out
+    assert str(page_macros.macros(build)["emergency_signs"](brief=True)) in out
     with pytest.raises(ValueError, match=r"emergency.md:1: template code: '\{%': template statements"):
-        page_macros.expand("{% if x %}", dataset, "emergency.md", True, "")
+        page_macros.expand("{% if x %}", build)

@@ -1,4 +1,4 @@
-"""MkDocs hooks: load the data once per build and add the generated pages to it.
+"""MkDocs hooks: load the data once per build, give mkdocs-macros the macros, add the generated pages.
 
 Listed under ``hooks:`` in mkdocs.yml (MkDocs loads it by file path; the
 ``macros`` package is installed in the venv, editable, from pyproject.toml).
@@ -20,10 +20,10 @@ from mkdocs.structure.files import File
 from mkdocs.utils import meta as mkdocs_meta
 
 from macros import pages
-from macros.adapters import main, site
+from macros.adapters import site
 from macros.data import limits, validate, yamlload
 from macros.data.kinds import KINDS
-from macros.pages import api, handwritten, render, seo, text
+from macros.pages import api, handwritten, page_macros, render, seo, text
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 GLOSSARY_EXT = "macros.pages.glossary_md"
@@ -67,9 +67,14 @@ class _DirtyNotice(logging.Filter):
 def on_config(config):
     data_dir = Path(config["config_file_path"]).resolve().parent / "data"
     try:
-        site.load(data_dir)
+        ds = site.load(data_dir)
     except validate.DataError as exc:
         raise PluginError(f"the data in {data_dir} has problems:\n{exc}") from None
+    # The macros hand-written pages call (macros/pages/page_macros.py), each for the page mkdocs-macros renders.
+    plugin = config.plugins["macros"]
+    plugin.register_macros(page_macros.macros(page_macros.Build(
+        ds, lambda: plugin.page.file.src_uri, config["use_directory_urls"], config.get("site_url") or "",
+        config.extra.get("repository", ""))))
     # Glossary tooltips (macros/pages/glossary_md.py, listed in mkdocs.yml) read the glossary beside this
     # mkdocs.yml, whichever folder the build runs in.
     if GLOSSARY_EXT in config.markdown_extensions:
@@ -130,12 +135,12 @@ def on_files(files, config):
 
 def _macro_output(ds, file, config) -> str | None:
     """All that a hand-written page's macro calls produce, in order; None if it cannot be told."""
-    calls, problems = handwritten.parse(file.content_string, main.MACRO_NAMES)
+    calls, problems = handwritten.parse(file.content_string, page_macros.MACRO_NAMES)
     if problems:
         return None
-    page_macros = main.macros(ds, file.src_uri, bool(config["use_directory_urls"]), config.get("site_url") or "",
-                              config.extra.get("repository", ""))
-    return "\x00".join(str(page_macros[c.name](*c.args, **dict(c.kwargs))) for c in calls)
+    macros = page_macros.macros(page_macros.Build(ds, lambda: file.src_uri, config["use_directory_urls"],
+                                                  config.get("site_url") or "", config.extra.get("repository", "")))
+    return "\x00".join(str(macros[c.name](*c.args, **dict(c.kwargs))) for c in calls)
 
 
 def _opted_in(file) -> bool:
@@ -150,7 +155,7 @@ def template_problems(files, config) -> list[str]:
     for file in files.documentation_pages():
         if _opted_in(file):
             where = os.path.relpath(file.abs_src_path, base) if file.abs_src_path else file.src_uri
-            for line, message in handwritten.parse(file.content_string, main.MACRO_NAMES)[1]:
+            for line, message in handwritten.parse(file.content_string, page_macros.MACRO_NAMES)[1]:
                 out.append(limits.printable(f"{Path(where).as_posix()}:{line}: template code: {message}"))
     return out
 

@@ -76,8 +76,9 @@ def write_tree(ds, pages, docs: Path, config_file: Path, out: Path) -> int:
         meta = text.read_front_matter(content)
         if not (isinstance(meta, dict) and meta.get("render_macros") is True):
             continue
+        build = page_macros.Build(ds, lambda src=src: src, dirs, site_url, repository)
         try:
-            body = page_macros.expand(text.without_front_matter(content), ds, src, dirs, site_url, repository)
+            body = page_macros.expand(text.without_front_matter(content), build)
         except ValueError as exc:
             print(exc)
             return 1

@@ -1,7 +1,7 @@
 """Pages from records: pure functions from the dataset to Markdown.
 
-Nothing here reads files or knows about MkDocs; ``macros/adapters/hooks.py`` and
-``macros/adapters/main.py`` call these. Every builder returns ``macros.pages.text.Html``
+Nothing here reads files or knows about MkDocs; ``macros.pages.generate`` and the
+macros (``macros/pages/page_macros.py``) call these. Every builder returns ``macros.pages.text.Html``
 and builds it with ``Html(...).format``/``.join``, so every piece of data
 text (and every id and vocabulary word) is escaped on the way in; a bare
 f-string holding data would show up in review. Links are relative ``.md``
