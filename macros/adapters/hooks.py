@@ -4,9 +4,9 @@ Listed under ``hooks:`` in mkdocs.yml (MkDocs loads it by file path; the
 ``macros`` package is installed in the venv, editable, from pyproject.toml).
 mkdocs-macros cannot create pages, so the generated pages come in here (MkDocs
 1.6 ``File.generated``) from ``macros.pages.generate``, the same function
-``python -m macros.pages OUT`` writes to disk. A data problem stops the build
-with the validator's report; so does a generated page whose front matter
-MkDocs would not read back as written (for instance a lost ``render_macros: false``).
+``python -m macros.pages OUT`` writes to disk: their front matter, JSON-LD
+included, is already in them. A data problem stops the build with the
+validator's report.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from mkdocs.utils import meta as mkdocs_meta
 from macros import pages
 from macros.adapters import site
 from macros.data import limits, validate, yamlload
-from macros.data.kinds import KINDS
-from macros.pages import api, handwritten, page_macros, render, seo, text
+from macros.pages import api, handwritten, page_macros, seo
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 GLOSSARY_EXT = "macros.pages.glossary_md"
@@ -87,16 +86,6 @@ def on_config(config):
     return config
 
 
-def checked(src_uri: str, content: str, meta: dict) -> str:
-    """The page unchanged if MkDocs reads back exactly the front matter written; else a PluginError."""
-    _, read = mkdocs_meta.get_data(content)
-    expected = text.cleaned_meta(meta)
-    if read != expected:
-        raise PluginError(f"generated page {src_uri}: its front matter reads back as {read!r}, not as written {expected!r}; "
-                          "fix the page generator (macros/pages/text.py front_matter)")
-    return content
-
-
 def _urls(config) -> seo.Urls:
     return seo.Urls(config.get("site_url"), config["use_directory_urls"])
 
@@ -114,8 +103,8 @@ def on_files(files, config):
     # page's tooltips, and a data edit may change what a hand-written page's macros show.
     rebuild_all = not site.dirty or site.previous_glossary != ds.glossary
     generated: dict[str, str] = {}
-    for path, page in pages.generate(ds).items():
-        generated[path] = checked(path, page.markdown, page.meta)
+    for path, page in pages.generate(ds, _urls(config), config["site_name"]).items():
+        generated[path] = page.markdown
         file = GeneratedPage.generated(config, path, content=generated[path])
         file.unchanged = not rebuild_all and site.previous_pages.get(path) == generated[path]
         files.append(file)
@@ -158,18 +147,6 @@ def template_problems(files, config) -> list[str]:
             for line, message in handwritten.parse(file.content_string, page_macros.MACRO_NAMES)[1]:
                 out.append(limits.printable(f"{Path(where).as_posix()}:{line}: template code: {message}"))
     return out
-
-
-def on_page_context(context, page, config, nav):
-    # Record pages: schema.org JSON-LD for overrides/main.html to put in <head> (never in the
-    # content, where Material's instant navigation would re-run it as a script). A context
-    # variable, not page.meta, so no front matter can set it.
-    kind, _, name = page.file.src_uri.partition("/")
-    rec = site.current().get(kind, name[:-3]) if name.endswith(".md") and kind in KINDS else None
-    if rec is not None and page.file.generated_by:
-        data = seo.jsonld(site.current(), rec, _urls(config), config["site_name"], render.record_meta(rec).get("description", ""))
-        context["bsg_jsonld"] = text.json_island(data)
-    return context
 
 
 def on_post_build(config):
