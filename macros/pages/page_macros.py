@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..data.model import Dataset
 from . import compare, emergency_page, handwritten, offline, pictures, render, triage_page
@@ -23,7 +23,7 @@ class Build:
     rendered (for relative links; mkdocs-macros renders every page with the same macros); the build's URL style
     (``dirs``: the offline build uses .html), address and mkdocs.yml's extra.repository."""
 
-    ds: Dataset
+    ds: Dataset = field(repr=False)  # mkdocs-macros prints every macro (its repr) on every build, at debug level
     page: Callable[[], str]
     dirs: bool
     site_url: str
