@@ -21,37 +21,29 @@ from mkdocs.utils import meta as mkdocs_meta
 
 from macros import pages
 from macros.adapters import site
-from macros.data import limits, validate, yamlload
+from macros.data import limits, validate
 from macros.pages import api, handwritten, page_macros, seo
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 GLOSSARY_EXT = "macros.pages.glossary_md"
 
 
-class GeneratedPage(File):
-    """A generated page. In a normal build every page is built; under ``mkdocs serve --dirty`` a page whose
-    Markdown is the same as in the previous build is not rebuilt (MkDocs would rebuild every generated file)."""
+class ServedPage(File):
+    """A page whose rebuild under ``mkdocs serve --dirty`` is decided in ``on_files`` (``modified``), not from file
+    dates: MkDocs alone would rebuild every generated page, and no hand-written one whose own file is unchanged
+    (a data edit can change what its macros show, a glossary edit its tooltips)."""
 
-    unchanged = False
-
-    def is_modified(self) -> bool:
-        return not self.unchanged and super().is_modified()
-
-
-class DataPage(File):
-    """A hand-written page under ``mkdocs serve --dirty`` whose macros show something else after a data edit:
-    rebuild it (MkDocs would only look at the page file's own date)."""
+    modified = True
 
     def is_modified(self) -> bool:
-        return True
+        return self.modified
 
 
 def on_startup(command, dirty):
     site.dirty = dirty
-    yamlload.reuse_parsed(dirty)  # a rebuild re-parses only the YAML files that changed
     if dirty and not any(isinstance(f, _DirtyNotice) for f in _BUILD_LOG.filters):
-        # python3 dev.py serve is --dirty on purpose (GeneratedPage, DataPage) and stays --strict for every
-        # other warning: MkDocs' notice that a dirty build is a development build is not a problem of the pages.
+        # python3 dev.py serve is --dirty on purpose (ServedPage) and stays --strict for every other warning:
+        # MkDocs' notice that a dirty build is a development build is not a problem of the pages.
         _BUILD_LOG.addFilter(_DirtyNotice())
 
 
@@ -71,9 +63,7 @@ def on_config(config):
         raise PluginError(f"the data in {data_dir} has problems:\n{exc}") from None
     # The macros hand-written pages call (macros/pages/page_macros.py), each for the page mkdocs-macros renders.
     plugin = config.plugins["macros"]
-    plugin.register_macros(page_macros.macros(page_macros.Build(
-        ds, lambda: plugin.page.file.src_uri, config["use_directory_urls"], config.get("site_url") or "",
-        config.extra.get("repository", ""))))
+    plugin.register_macros(page_macros.macros(_macro_build(ds, config, lambda: plugin.page.file.src_uri)))
     # Glossary tooltips (macros/pages/glossary_md.py, listed in mkdocs.yml) read the glossary beside this
     # mkdocs.yml, whichever folder the build runs in.
     if GLOSSARY_EXT in config.markdown_extensions:
@@ -90,6 +80,10 @@ def _urls(config) -> seo.Urls:
     return seo.Urls(config.get("site_url"), config["use_directory_urls"])
 
 
+def _macro_build(ds, config, page) -> page_macros.Build:
+    return page_macros.Build(ds, page, config["use_directory_urls"], config.get("site_url") or "", config.extra.get("repository", ""))
+
+
 def on_files(files, config):
     ds = site.current()
     # Pages rendered by mkdocs-macros (opt-in: render_macros: true) hold only plain macro calls; checked before any runs.
@@ -99,37 +93,24 @@ def on_files(files, config):
     # The Atom feed of reviewed pages: a generated file, so pages can link to it and MkDocs checks those links.
     feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
     files.append(File.generated(config, seo.FEED_PATH, content=feed))
-    # Under serve --dirty, only pages whose Markdown changed are rebuilt; a glossary edit changes every
-    # page's tooltips, and a data edit may change what a hand-written page's macros show.
+    # Under serve --dirty a page is rebuilt only when its Markdown as built changed since the last build: a generated
+    # page's, or a hand-written page's with its macro calls expanded (page_macros.expand, as python -m macros.pages
+    # writes it for other engines). A glossary edit changes every page's tooltips: all are rebuilt.
     rebuild_all = not site.dirty or site.previous_glossary != ds.glossary
-    generated: dict[str, str] = {}
-    for path, page in pages.generate(ds, _urls(config), config["site_name"]).items():
-        generated[path] = page.markdown
-        file = GeneratedPage.generated(config, path, content=generated[path])
-        file.unchanged = not rebuild_all and site.previous_pages.get(path) == generated[path]
-        files.append(file)
+    built = {path: page.markdown for path, page in pages.generate(ds, _urls(config), config["site_name"]).items()}
+    for path, markdown in built.items():
+        files.append(ServedPage.generated(config, path, content=markdown))
     if site.dirty:
-        # A hand-written page that calls macros is rebuilt when what its macros produce changed
-        # (or cannot be told: template code that is not plain calls with literal arguments); after a
-        # glossary edit every hand-written page is, since its tooltips may have changed.
-        outputs = {f.src_uri: _macro_output(ds, f, config) for f in files.documentation_pages() if _opted_in(f)}
-        for file in [f for f in files.documentation_pages() if not f.generated_by and (rebuild_all or f.src_uri in outputs)]:
-            if rebuild_all or outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
-                files.remove(file)
-                files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
-        site.previous_macro_outputs = outputs
-    site.previous_pages, site.previous_glossary = generated, ds.glossary
+        for file in [f for f in files.documentation_pages() if not f.generated_by and (rebuild_all or _opted_in(f))]:
+            built[file.src_uri] = (page_macros.expand(file.content_string, _macro_build(ds, config, lambda f=file: f.src_uri))
+                                   if _opted_in(file) else file.content_string)
+            files.remove(file)
+            files.append(ServedPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
+    for file in files:
+        if isinstance(file, ServedPage):
+            file.modified = rebuild_all or site.previous_pages.get(file.src_uri) != built[file.src_uri]
+    site.previous_pages, site.previous_glossary = built, ds.glossary
     return files
-
-
-def _macro_output(ds, file, config) -> str | None:
-    """All that a hand-written page's macro calls produce, in order; None if it cannot be told."""
-    calls, problems = handwritten.parse(file.content_string, page_macros.MACRO_NAMES)
-    if problems:
-        return None
-    macros = page_macros.macros(page_macros.Build(ds, lambda: file.src_uri, config["use_directory_urls"],
-                                                  config.get("site_url") or "", config.extra.get("repository", "")))
-    return "\x00".join(str(macros[c.name](*c.args, **dict(c.kwargs))) for c in calls)
 
 
 def _opted_in(file) -> bool:
