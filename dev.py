@@ -99,7 +99,8 @@ def mkdocs(*args: str, env: dict | None = None) -> None:
 
 def cmd_serve(args: list[str]) -> None:
     ensure_venv("requirements.txt")
-    # --dirty: after an edit only the pages it changed are rebuilt (macros/adapters/hooks.py GeneratedPage).
+    # --dirty: after an edit only the generated pages it changed and the hand-written pages that call macros are
+    # rebuilt (macros/adapters/hooks.py ServedPage).
     mkdocs("serve", "--strict", "--dirty", "--dev-addr", os.environ.get("DEV_ADDR", "127.0.0.1:8000"), *args)
 
 

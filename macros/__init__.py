@@ -1,4 +1,4 @@
-"""Back Spasm Guide: from the YAML in data/ to the site's pages (the mkdocs-macros module).
+"""Back Spasm Guide: from the YAML in data/ to the site's pages.
 
 Three layers, each importing only the ones before it:
 
@@ -9,12 +9,5 @@ Three layers, each importing only the ones before it:
   pictures, the flowchart, JSON-LD, the open-data JSON (no MkDocs).
   ``python -m macros.pages OUT`` writes the pages to disk.
 * ``macros.adapters``: the thin MkDocs side: ``hooks.py`` (listed under
-  ``hooks:`` in mkdocs.yml) and ``main.py`` (``define_env``, the macros).
+  ``hooks:`` in mkdocs.yml), which also gives mkdocs-macros the macros.
 """
-
-
-def define_env(env):
-    """mkdocs-macros entry point (module_name: macros); see macros/adapters/main.py."""
-    from .adapters.main import define_env as _define_env
-
-    _define_env(env)

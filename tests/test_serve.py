@@ -1,12 +1,14 @@
 """``python3 dev.py serve`` (mkdocs serve --dirty): after a YAML edit the rebuild shows it, and rebuilds little.
 
-Two builds in one process on a copy of the project, as the server runs them:
+Builds in one process on a copy of the project, as the server runs them:
 the first builds everything; after one cause's summary is edited, the second
 must show the edit on the cause's page, its index and search, and leave
-untouched a record page and a hand-written page (emergency signs) whose
-content the edit did not change; after an emergency sign's medical name is edited,
-the third must show it on the emergency signs page, whose macro lists it.
-Run in a subprocess: serve mode turns on process-wide caches.
+untouched a record page, a hand-written page without macros (open data) and
+one whose macros show the same (emergency signs); after an emergency sign's
+medical name is edited, the third must show it on the emergency signs page,
+whose macro lists it; after a glossary edit, every page's tooltips are rebuilt;
+after an edit of that page's own text, it is rebuilt.
+Run in a subprocess: serve mode keeps state across builds (macros/adapters/site.py).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ SCRIPT = textwrap.dedent('''
     stamp = lambda p: (site / p).stat().st_mtime_ns
     rebuild()
     # 1. A cause's summary: its page, the causes index and search change; no macro shows summaries.
-    before = {p: stamp(p) for p in ("causes/muscle-strain/index.html", "emergency/index.html")}
+    before = {p: stamp(p) for p in ("causes/muscle-strain/index.html", "open-data/index.html", "emergency/index.html")}
     edit(project / "data" / "causes" / "kidney-stones.yaml", "summary", "Zebra-edit-marker.")
     rebuild()
     seen = {
@@ -48,6 +50,7 @@ SCRIPT = textwrap.dedent('''
         "index": "Zebra-edit-marker" in read("causes/index.html"),
         "search": "Zebra-edit-marker" in read("search/search_index.json"),
         "untouched_record": stamp("causes/muscle-strain/index.html") == before["causes/muscle-strain/index.html"],
+        "untouched_plain_page": stamp("open-data/index.html") == before["open-data/index.html"],
         "untouched_macro_page": stamp("emergency/index.html") == before["emergency/index.html"],
     }
     # 2. An emergency sign's medical name: the emergency page's macro lists it, so that page is rebuilt.
@@ -61,6 +64,11 @@ SCRIPT = textwrap.dedent('''
     rebuild()
     seen["glossary_plain_page"] = "Wombat-edit-marker" in read("open-data/index.html")
     seen["glossary_record_page"] = "Wombat-edit-marker" in read("symptoms/back-muscle-spasm/index.html")
+    # 4. The text of a hand-written page that calls macros: that page is rebuilt.
+    emergency = project / "docs" / "emergency.md"
+    emergency.write_text(emergency.read_text(encoding="utf-8") + "\\nNumbat-edit-marker.\\n", encoding="utf-8")
+    rebuild()
+    seen["macro_page_text"] = "Numbat-edit-marker" in read("emergency/index.html")
     print(json.dumps(seen))
 ''')
 
@@ -79,7 +87,9 @@ def test_serve_rebuilds_what_an_edit_changed_and_nothing_else(tmp_path):
     assert seen["index"], "the causes index does not show the edited summary"
     assert seen["search"], "search does not find the edit"
     assert seen["untouched_record"], "a record page the edit did not change was rebuilt (serve rebuilds everything)"
+    assert seen["untouched_plain_page"], "a hand-written page without macros was rebuilt after a data edit"
     assert seen["untouched_macro_page"], "a hand-written page whose macros show the same was rebuilt"
     assert seen["macro_page"], "a hand-written page whose macros show the edited data was not rebuilt (a stale page)"
     assert seen["glossary_plain_page"], "a glossary edit did not rebuild a hand-written page's tooltips"
     assert seen["glossary_record_page"], "a glossary edit did not rebuild a record page's tooltips"
+    assert seen["macro_page_text"], "an edit of a hand-written page that calls macros did not rebuild it"

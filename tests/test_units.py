@@ -166,8 +166,8 @@ def test_rendered_record_page_escapes_hostile_fields(dataset):
     rec = ds.get("symptoms", "fever")
     rec.data["description"] = "<script>alert(1)</script> [x](javascript:alert(1)) {{ 7*7 }}"
     page = render.symptom_page(ds, rec)
-    assert page.startswith("---\nrender_macros: false\n")
-    html = markdown.markdown(page.split("---\n", 2)[2], extensions=["tables", "md_in_html", "attr_list", "admonition"])
+    assert render.record_meta(rec)["render_macros"] is False
+    html = markdown.markdown(str(page), extensions=["tables", "md_in_html", "attr_list", "admonition"])
     assert "<script>alert" not in html and 'href="javascript' not in html
     assert "&lt;script&gt;" in html
 
@@ -391,8 +391,10 @@ def test_the_overrides_name_the_installed_material():
 def test_expand_runs_the_macros_without_a_template_engine(dataset):
     from macros.pages import page_macros
 
-    out = page_macros.expand('A\n\n{{ tier_legend() }}\n\n{{ emergency_signs(brief=True) }}\n', dataset, "emergency.md", True, "")
+    build = page_macros.Build(dataset, lambda: "emergency.md", True, "")
+    out = page_macros.expand('A\n\n{{ tier_legend() }}\n\n{{ emergency_signs(brief=True) }}\n', build)
     assert "{{" not in out and out.startswith("A\n\n")
-    assert str(page_macros.macros(dataset, "emergency.md", True, "")["tier_legend"]()) in out
+    assert str(page_macros.macros(build)["tier_legend"]()) in out
+    assert str(page_macros.macros(build)["emergency_signs"](brief=True)) in out
     with pytest.raises(ValueError, match=r"emergency.md:1: template code: '\{%': template statements"):
-        page_macros.expand("{% if x %}", dataset, "emergency.md", True, "")
+        page_macros.expand("{% if x %}", build)

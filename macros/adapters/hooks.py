@@ -1,12 +1,12 @@
-"""MkDocs hooks: load the data once per build and add the generated pages to it.
+"""MkDocs hooks: load the data once per build, give mkdocs-macros the macros, add the generated pages.
 
 Listed under ``hooks:`` in mkdocs.yml (MkDocs loads it by file path; the
 ``macros`` package is installed in the venv, editable, from pyproject.toml).
 mkdocs-macros cannot create pages, so the generated pages come in here (MkDocs
 1.6 ``File.generated``) from ``macros.pages.generate``, the same function
-``python -m macros.pages OUT`` writes to disk. A data problem stops the build
-with the validator's report; so does a generated page whose front matter
-MkDocs would not read back as written (for instance a lost ``render_macros: false``).
+``python -m macros.pages OUT`` writes to disk: their front matter, JSON-LD
+included, is already in them. A data problem stops the build with the
+validator's report.
 """
 
 from __future__ import annotations
@@ -20,39 +20,30 @@ from mkdocs.structure.files import File
 from mkdocs.utils import meta as mkdocs_meta
 
 from macros import pages
-from macros.adapters import main, site
-from macros.data import limits, validate, yamlload
-from macros.data.kinds import KINDS
-from macros.pages import api, handwritten, seo, text
+from macros.adapters import site
+from macros.data import limits, validate
+from macros.pages import api, handwritten, page_macros, seo
 
 LOCAL_SHIM = "assets/vendor/iframe-worker/shim.js"
 GLOSSARY_EXT = "macros.pages.glossary_md"
 
 
-class GeneratedPage(File):
-    """A generated page. In a normal build every page is built; under ``mkdocs serve --dirty`` a page whose
-    Markdown is the same as in the previous build is not rebuilt (MkDocs would rebuild every generated file)."""
+class ServedPage(File):
+    """A page whose rebuild under ``mkdocs serve --dirty`` is decided in ``on_files`` (``modified``), not from file
+    dates: MkDocs alone would rebuild every generated page, and no hand-written one whose own file is unchanged
+    (a data edit can change what its macros show, a glossary edit its tooltips)."""
 
-    unchanged = False
-
-    def is_modified(self) -> bool:
-        return not self.unchanged and super().is_modified()
-
-
-class DataPage(File):
-    """A hand-written page under ``mkdocs serve --dirty`` whose macros show something else after a data edit:
-    rebuild it (MkDocs would only look at the page file's own date)."""
+    modified = True
 
     def is_modified(self) -> bool:
-        return True
+        return self.modified
 
 
 def on_startup(command, dirty):
     site.dirty = dirty
-    yamlload.reuse_parsed(dirty)  # a rebuild re-parses only the YAML files that changed
     if dirty and not any(isinstance(f, _DirtyNotice) for f in _BUILD_LOG.filters):
-        # python3 dev.py serve is --dirty on purpose (GeneratedPage, DataPage) and stays --strict for every
-        # other warning: MkDocs' notice that a dirty build is a development build is not a problem of the pages.
+        # python3 dev.py serve is --dirty on purpose (ServedPage) and stays --strict for every other warning:
+        # MkDocs' notice that a dirty build is a development build is not a problem of the pages.
         _BUILD_LOG.addFilter(_DirtyNotice())
 
 
@@ -67,9 +58,12 @@ class _DirtyNotice(logging.Filter):
 def on_config(config):
     data_dir = Path(config["config_file_path"]).resolve().parent / "data"
     try:
-        site.load(data_dir)
+        ds = site.load(data_dir)
     except validate.DataError as exc:
         raise PluginError(f"the data in {data_dir} has problems:\n{exc}") from None
+    # The macros hand-written pages call (macros/pages/page_macros.py), each for the page mkdocs-macros renders.
+    plugin = config.plugins["macros"]
+    plugin.register_macros(page_macros.macros(_macro_build(ds, config, lambda: plugin.page.file.src_uri)))
     # Glossary tooltips (macros/pages/glossary_md.py, listed in mkdocs.yml) read the glossary beside this
     # mkdocs.yml, whichever folder the build runs in.
     if GLOSSARY_EXT in config.markdown_extensions:
@@ -82,18 +76,12 @@ def on_config(config):
     return config
 
 
-def checked(src_uri: str, content: str, meta: dict) -> str:
-    """The page unchanged if MkDocs reads back exactly the front matter written; else a PluginError."""
-    _, read = mkdocs_meta.get_data(content)
-    expected = text.cleaned_meta(meta)
-    if read != expected:
-        raise PluginError(f"generated page {src_uri}: its front matter reads back as {read!r}, not as written {expected!r}; "
-                          "fix the page generator (macros/pages/text.py front_matter)")
-    return content
-
-
 def _urls(config) -> seo.Urls:
     return seo.Urls(config.get("site_url"), config["use_directory_urls"])
+
+
+def _macro_build(ds, config, page) -> page_macros.Build:
+    return page_macros.Build(ds, page, config["use_directory_urls"], config.get("site_url") or "", config.extra.get("repository", ""))
 
 
 def on_files(files, config):
@@ -105,37 +93,24 @@ def on_files(files, config):
     # The Atom feed of reviewed pages: a generated file, so pages can link to it and MkDocs checks those links.
     feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
     files.append(File.generated(config, seo.FEED_PATH, content=feed))
-    # Under serve --dirty, only pages whose Markdown changed are rebuilt; a glossary edit changes every
-    # page's tooltips, and a data edit may change what a hand-written page's macros show.
+    # Under serve --dirty a page is rebuilt only when its Markdown as built changed since the last build: a generated
+    # page's, or a hand-written page's with its macro calls expanded (page_macros.expand, as python -m macros.pages
+    # writes it for other engines). A glossary edit changes every page's tooltips: all are rebuilt.
     rebuild_all = not site.dirty or site.previous_glossary != ds.glossary
-    generated: dict[str, str] = {}
-    for path, page in pages.generate(ds).items():
-        generated[path] = checked(path, page.markdown, page.meta)
-        file = GeneratedPage.generated(config, path, content=generated[path])
-        file.unchanged = not rebuild_all and site.previous_pages.get(path) == generated[path]
-        files.append(file)
+    built = {path: page.markdown for path, page in pages.generate(ds, _urls(config), config["site_name"]).items()}
+    for path, markdown in built.items():
+        files.append(ServedPage.generated(config, path, content=markdown))
     if site.dirty:
-        # A hand-written page that calls macros is rebuilt when what its macros produce changed
-        # (or cannot be told: template code that is not plain calls with literal arguments); after a
-        # glossary edit every hand-written page is, since its tooltips may have changed.
-        outputs = {f.src_uri: _macro_output(ds, f, config) for f in files.documentation_pages() if _opted_in(f)}
-        for file in [f for f in files.documentation_pages() if not f.generated_by and (rebuild_all or f.src_uri in outputs)]:
-            if rebuild_all or outputs[file.src_uri] is None or outputs[file.src_uri] != site.previous_macro_outputs.get(file.src_uri):
-                files.remove(file)
-                files.append(DataPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
-        site.previous_macro_outputs = outputs
-    site.previous_pages, site.previous_glossary = generated, ds.glossary
+        for file in [f for f in files.documentation_pages() if not f.generated_by and (rebuild_all or _opted_in(f))]:
+            built[file.src_uri] = (page_macros.expand(file.content_string, _macro_build(ds, config, lambda f=file: f.src_uri))
+                                   if _opted_in(file) else file.content_string)
+            files.remove(file)
+            files.append(ServedPage(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion))
+    for file in files:
+        if isinstance(file, ServedPage):
+            file.modified = rebuild_all or site.previous_pages.get(file.src_uri) != built[file.src_uri]
+    site.previous_pages, site.previous_glossary = built, ds.glossary
     return files
-
-
-def _macro_output(ds, file, config) -> str | None:
-    """All that a hand-written page's macro calls produce, in order; None if it cannot be told."""
-    calls, problems = handwritten.parse(file.content_string, main.MACRO_NAMES)
-    if problems:
-        return None
-    page_macros = main.macros(ds, file.src_uri, bool(config["use_directory_urls"]), config.get("site_url") or "",
-                              config.extra.get("repository", ""))
-    return "\x00".join(str(page_macros[c.name](*c.args, **dict(c.kwargs))) for c in calls)
 
 
 def _opted_in(file) -> bool:
@@ -150,21 +125,9 @@ def template_problems(files, config) -> list[str]:
     for file in files.documentation_pages():
         if _opted_in(file):
             where = os.path.relpath(file.abs_src_path, base) if file.abs_src_path else file.src_uri
-            for line, message in handwritten.parse(file.content_string, main.MACRO_NAMES)[1]:
+            for line, message in handwritten.parse(file.content_string, page_macros.MACRO_NAMES)[1]:
                 out.append(limits.printable(f"{Path(where).as_posix()}:{line}: template code: {message}"))
     return out
-
-
-def on_page_context(context, page, config, nav):
-    # Record pages: schema.org JSON-LD for overrides/main.html to put in <head> (never in the
-    # content, where Material's instant navigation would re-run it as a script). A context
-    # variable, not page.meta, so no front matter can set it.
-    kind, _, name = page.file.src_uri.partition("/")
-    rec = site.current().get(kind, name[:-3]) if name.endswith(".md") and kind in KINDS else None
-    if rec is not None and page.file.generated_by:
-        data = seo.jsonld(site.current(), rec, _urls(config), config["site_name"])
-        context["bsg_jsonld"] = text.json_island(data)
-    return context
 
 
 def on_post_build(config):

@@ -1,13 +1,13 @@
 """The dataset for the current MkDocs build, loaded and validated once per build.
 
 ``macros/adapters/hooks.py`` calls ``load()`` from ``on_config`` (every build,
-so ``mkdocs serve`` picks up edits); the page generator and the macros read
-``current()``. A data problem stops the build with the validator's report.
+so ``mkdocs serve`` picks up edits) and reads ``current()`` in its later events.
+A data problem stops the build with the validator's report.
 
 It also remembers, across the rebuilds of one ``mkdocs serve --dirty``
-(``python3 dev.py serve``), what the last build generated, so a rebuild
-renders only the pages an edit changed (this module lives as long as the
-server; the hook file itself is reloaded on every rebuild).
+(``python3 dev.py serve``), each page's Markdown as the last build had it, so
+a rebuild renders only the pages an edit changed (this module lives as long
+as the server; the hook file itself is reloaded on every rebuild).
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from ..data.model import Dataset
 
 _current: Dataset | None = None
 dirty = False  # mkdocs serve --dirty: set by the hook's on_startup
-previous_pages: dict[str, str] = {}  # docs path -> the Markdown the last build generated for it
+previous_pages: dict[str, str] = {}  # docs path -> its Markdown as the last build had it (macros expanded)
 previous_glossary: list | None = None  # the glossary of the last build (an edit rebuilds every page's tooltips)
-previous_macro_outputs: dict[str, str | None] = {}  # hand-written page -> what its macros produced last build
 
 
 def load(data_dir: Path) -> Dataset:

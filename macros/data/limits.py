@@ -28,8 +28,6 @@ MAX_DEPTH = 12
 # Backstop while reading YAML: no list or group of fields anywhere may hold
 # more entries than this (the schemas set tighter maxItems per field).
 MAX_ENTRIES = 2000
-# Parsed files kept in memory for rebuilds (yamlload): more than the guide will have records, fewer than a 100x copy.
-MAX_CACHED_FILES = 5_000
 
 # Characters refused in every text value and every key, and anywhere in a
 # file (comments included, where a bidirectional override could make a diff

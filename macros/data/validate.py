@@ -55,10 +55,7 @@ def check(ds: model.Dataset) -> list[Problem]:
         if not isinstance(rec.loaded.data, dict):
             problems.append(problem(rec, (), "must be a group of 'field: value' lines, not a single value or list"))
             continue
-        key = (rec.schema_name, ds.schema_dir)
-        if key not in rec.loaded.shape_checked:
-            rec.loaded.shape_checked[key] = list(schemas.check(rec.schema_name, rec.data, ds.schema_dir))
-        for path, message in rec.loaded.shape_checked[key]:
+        for path, message in schemas.check(rec.schema_name, rec.data, ds.schema_dir):
             problems.append(problem(rec, path, message))
     for rule in [*all_rules(), *triage.RULES]:
         problems.extend(rule(ds))

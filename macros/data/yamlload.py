@@ -173,9 +173,6 @@ class LoadedYaml:
     source_lines: list = field(default_factory=list)  # text split into lines, once
     ambiguous: dict = field(default_factory=dict)  # path tuple -> plain scalar text
     problems: list = field(default_factory=list)  # YamlProblem
-    # Shape-check results per (schema, schema folder), kept with the parse they belong to (validate.check):
-    # a file that did not change is not checked again when a rebuild reuses its parse.
-    shape_checked: dict = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, path: Path_) -> int:
         """The line of the value at path, or of its nearest parent that exists."""
@@ -400,32 +397,7 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedYaml:
         out.problems.append(YamlProblem(1, "(file)", f"is over {_kb(limit)}; a data file may be at most {_kb(limit)}, "
                                         "so shorten the text or split the record"))
         return out
-    return _load_text_once(raw)
-
-
-# The same bytes always read the same way, so a long-lived process that rebuilds after every edit
-# (mkdocs serve --dirty, python3 dev.py serve) can parse only the files that changed. Off by default:
-# the records are shared between loads, and tests change records in memory.
-_READ: dict[bytes, LoadedYaml] = {}
-_reuse = False
-
-
-def reuse_parsed(on: bool = True) -> None:
-    """Keep each file's parse and reuse it while the bytes are the same (the hook turns this on under serve --dirty)."""
-    global _reuse
-    if not on:
-        _READ.clear()
-    _reuse = on
-
-
-def _load_text_once(raw: bytes) -> LoadedYaml:
-    if not _reuse:
-        return load_text(raw)
-    if raw not in _READ:
-        if len(_READ) >= limits.MAX_CACHED_FILES:
-            _READ.clear()
-        _READ[raw] = load_text(raw)
-    return _READ[raw]
+    return load_text(raw)
 
 
 def _kb(size: int) -> str:

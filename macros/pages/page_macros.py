@@ -1,63 +1,76 @@
 """The macros hand-written pages call (``{{ tier_legend() }}``), and the same calls made without a template engine.
 
 Each macro renders from a validated dataset with the pure functions of this layer; macros take no data text
-from the page, only the page's own path for links. mkdocs-macros runs them through
-macros/adapters/main.py; ``expand`` runs them itself, so that ``python -m macros.pages OUT --docs docs``
-writes hand-written pages any engine can build (Zensical, which has no mkdocs-macros plugin API).
+from the page, only the page's own path for links. ``MACROS`` is the one list of them. The MkDocs hook
+(macros/adapters/hooks.py) gives ``macros(build)`` to mkdocs-macros (``register_macros``); ``expand`` runs them
+itself, so that ``python -m macros.pages OUT --docs docs`` writes hand-written pages any engine can build
+(Zensical, which has no mkdocs-macros plugin API).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..data.model import Dataset
 from . import compare, emergency_page, handwritten, offline, pictures, render, triage_page
 
 
-def macros(ds: Dataset, page: str, dirs: bool, site_url: str, repository: str = "") -> dict[str, Callable[..., object]]:
-    """Every macro, for one page: ``page`` its docs path (for relative links), ``dirs`` the build's URL style
-    (the offline build uses .html), ``site_url`` the build's address, ``repository`` mkdocs.yml's extra.repository.
-    macros/adapters/main.py registers these; the hook
-    calls them too, to tell under ``serve --dirty`` which hand-written pages a data edit changed."""
-    return {
-        "emergency_signs": lambda brief=False: compare.emergency_signs(ds, page, brief),
-        "urgent_signs": lambda: compare.urgent_signs(ds, page),
-        "kidney_or_back": lambda: compare.kidney_or_back(ds, page),
-        "causes_by_symptoms": lambda: compare.causes_by_symptoms(ds, page),
-        "symptom_chooser": lambda: compare.symptom_chooser(ds, page, dirs),  # the same, on a phone
-        "treatments_by_causes": lambda: compare.treatments_by_causes(ds, page),
-        "anatomy_table": lambda: compare.anatomy_table(ds, page),
-        "body_map_grid": lambda: pictures.body_map_grid(ds, page),
-        "anatomy_diagram": lambda: pictures.anatomy_diagram(ds, page),
-        "care_card_top": render.care_card_top,  # a care card's frame and tier line, from the vocabulary
-        "tier_legend": compare.tier_legend,
-        "grade_legend": compare.grade_legend,
-        "source_kind_legend": compare.source_kind_legend,
-        "glossary_list": lambda: compare.glossary_list(ds),
-        "triage_stepper": lambda: triage_page.stepper(ds, page, dirs, site_url),
-        "triage_checklist": lambda: triage_page.checklist(ds, page, dirs),
-        "triage_combinations": lambda tier="emergency": triage_page.combinations_list(ds, tier),
-        "triage_overview": lambda: triage_page.overview(ds, page, dirs),
-        "emergency_numbers": render.emergency_numbers_md,  # tap-to-call links
-        "offline_download": lambda: offline.offline_download(repository),  # the latest release's zip
-        "call_list": emergency_page.call_list,  # the same, one a line
-        "signs_list": lambda tier="emergency": emergency_page.signs_list(ds, page, dirs, tier),
-        "together_list": lambda tier="emergency": emergency_page.together_list(ds, page, dirs, tier),
-    }
+@dataclass(frozen=True)
+class Build:
+    """What every macro renders from: the dataset; ``page``, a function giving the docs path of the page being
+    rendered (for relative links; mkdocs-macros renders every page with the same macros); the build's URL style
+    (``dirs``: the offline build uses .html), address and mkdocs.yml's extra.repository."""
+
+    ds: Dataset = field(repr=False)  # mkdocs-macros prints every macro (its repr) on every build, at debug level
+    page: Callable[[], str]
+    dirs: bool
+    site_url: str
+    repository: str = ""
 
 
-MACRO_NAMES = frozenset(macros(None, "", True, ""))  # type: ignore[arg-type]  (only the names are read)
+# Every macro, by the name pages call it: a function of the build and the call's own arguments.
+MACROS: dict[str, Callable[..., object]] = {
+    "emergency_signs": lambda b, brief=False: compare.emergency_signs(b.ds, b.page(), brief),
+    "urgent_signs": lambda b: compare.urgent_signs(b.ds, b.page()),
+    "kidney_or_back": lambda b: compare.kidney_or_back(b.ds, b.page()),
+    "causes_by_symptoms": lambda b: compare.causes_by_symptoms(b.ds, b.page()),
+    "symptom_chooser": lambda b: compare.symptom_chooser(b.ds, b.page(), b.dirs),  # the same, on a phone
+    "treatments_by_causes": lambda b: compare.treatments_by_causes(b.ds, b.page()),
+    "anatomy_table": lambda b: compare.anatomy_table(b.ds, b.page()),
+    "body_map_grid": lambda b: pictures.body_map_grid(b.ds, b.page()),
+    "anatomy_diagram": lambda b: pictures.anatomy_diagram(b.ds, b.page()),
+    "care_card_top": lambda b, tier: render.care_card_top(tier),  # a care card's frame and tier line, from the vocabulary
+    "tier_legend": lambda b: compare.tier_legend(),
+    "grade_legend": lambda b: compare.grade_legend(),
+    "source_kind_legend": lambda b: compare.source_kind_legend(),
+    "glossary_list": lambda b: compare.glossary_list(b.ds),
+    "triage_stepper": lambda b: triage_page.stepper(b.ds, b.page(), b.dirs, b.site_url),
+    "triage_checklist": lambda b: triage_page.checklist(b.ds, b.page(), b.dirs),
+    "triage_combinations": lambda b, tier="emergency": triage_page.combinations_list(b.ds, tier),
+    "triage_overview": lambda b: triage_page.overview(b.ds, b.page(), b.dirs),
+    "emergency_numbers": lambda b: render.emergency_numbers_md(),  # tap-to-call links
+    "offline_download": lambda b: offline.offline_download(b.repository),  # the latest release's zip
+    "call_list": lambda b: emergency_page.call_list(),  # the same, one a line
+    "signs_list": lambda b, tier="emergency": emergency_page.signs_list(b.ds, b.page(), b.dirs, tier),
+    "together_list": lambda b, tier="emergency": emergency_page.together_list(b.ds, b.page(), b.dirs, tier),
+}
+MACRO_NAMES = frozenset(MACROS)
 
 
+def macros(build: Build) -> dict[str, Callable[..., object]]:
+    """Every macro, ready to call for ``build`` (name -> function of the call's arguments)."""
+    return {name: functools.partial(macro, build) for name, macro in MACROS.items()}
 
 
-def expand(markdown: str, ds: Dataset, page: str, dirs: bool, site_url: str, repository: str = "") -> str:
-    """A hand-written page's text with every macro call replaced by what the macro returns, as mkdocs-macros
-    renders it; ValueError if the page holds any other template code (handwritten.parse)."""
+def expand(markdown: str, build: Build) -> str:
+    """A hand-written page's text (``build.page()``'s) with every macro call replaced by what the macro returns, as
+    mkdocs-macros renders it; ValueError if the page holds any other template code (handwritten.parse)."""
     calls, problems = handwritten.parse(markdown, MACRO_NAMES)
     if problems:
-        raise ValueError("\n".join(f"{page}:{line}: template code: {message}" for line, message in problems))
-    page_macros = macros(ds, page, dirs, site_url, repository)
+        raise ValueError("\n".join(f"{build.page()}:{line}: template code: {message}" for line, message in problems))
+    page_macros = macros(build)
     found = iter(calls)
 
     def call(match) -> str:

@@ -1,7 +1,7 @@
 """Pages from records: pure functions from the dataset to Markdown.
 
-Nothing here reads files or knows about MkDocs; ``macros/adapters/hooks.py`` and
-``macros/adapters/main.py`` call these. Every builder returns ``macros.pages.text.Html``
+Nothing here reads files or knows about MkDocs; ``macros.pages.generate`` and the
+macros (``macros/pages/page_macros.py``) call these. Every builder returns ``macros.pages.text.Html``
 and builds it with ``Html(...).format``/``.join``, so every piece of data
 text (and every id and vocabulary word) is escaped on the way in; a bare
 f-string holding data would show up in review. Links are relative ``.md``
@@ -10,7 +10,8 @@ the normal and the offline (``.html``) build.
 
 Generated record pages carry ``render_macros: false`` so that no data text
 is ever evaluated as a template; ``record_meta``/``index_meta`` give their
-front matter, which ``macros/adapters/hooks.py`` reads back and compares.
+front matter as data, which ``macros.pages.generate`` writes before the page
+(the page functions here return the Markdown after it).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..data import vocab
 from ..data.model import KINDS, Dataset, Record
 from ..data.review import review_status
 from .pictures import anatomy_diagram, body_map
-from .text import NL, Html, escape, external_url, front_matter, link, paragraphs
+from .text import NL, Html, escape, external_url, link, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
 FLOWCHART_PAGE = "flowchart.md"
@@ -444,8 +445,8 @@ def cause_page(ds: Dataset, rec: Record) -> Html:
 
 
 def _head(rec: Record) -> list[Html]:
-    """Front matter (no macros, edit link to the YAML) and the page title."""
-    return [Html(front_matter(record_meta(rec))), title_heading(rec), Html("")]
+    """The page title (the front matter is ``record_meta``, written by ``macros.pages.generate``)."""
+    return [title_heading(rec), Html("")]
 
 
 def _tail(ds: Dataset, rec: Record, page: str) -> list[Html]:
@@ -634,19 +635,19 @@ def source_page(ds: Dataset, rec: Record) -> Html:
 
 
 def record_page(ds: Dataset, rec: Record) -> Html:
-    """A record's page, by the function its kind names in the registry (macros/data/kinds.py)."""
+    """A record's page after its front matter, by the function its kind names in the registry (macros/data/kinds.py)."""
     return PAGE_FUNCTIONS[rec.kind](ds, rec)
 
 
 def index_page(ds: Dataset, kind: str) -> Html:
-    """A kind's index: a sortable table, A-Z; a kind with a care-tier column (causes) most urgent first, and on a
+    """A kind's index page after its front matter: a sortable table, A-Z; a kind with a care-tier column (causes) most urgent first, and on a
     phone each row a card: the name and tier badge on one line, the summary under it (guide.css ``.index-cards``)."""
     page = index_src(kind)
     records = sorted(ds.kind(kind).values(), key=lambda r: r.title.lower())
     tier = next((c.field for c in KINDS[kind].columns if c.show == "tier"), None)
     if tier:
         records.sort(key=lambda r: vocab.tiers().rank(r[tier]))  # stable: A-Z within a tier
-    out = [Html(front_matter(index_meta(kind))), Html("# {}").format(kind_title(kind)), Html(""), escape(KINDS[kind].intro), Html("")]
+    out = [Html("# {}").format(kind_title(kind)), Html(""), escape(KINDS[kind].intro), Html("")]
     if kind == "anatomy":
         out += [anatomy_diagram(ds, page), Html("")]
     headers, rows = _index_rows(ds, kind, records, page)

@@ -1,8 +1,9 @@
 """What machines read: schema.org JSON-LD per record page, and an Atom feed of reviews.
 
-Pure functions from the dataset; ``macros/adapters/hooks.py`` puts the JSON-LD in each
-record page's ``<head>`` (``overrides/main.html``, block ``extrahead``) and
-writes ``feed.xml``. Both are built from data structures: JSON with
+Pure functions from the dataset; ``macros.pages.generate`` puts each record
+page's JSON-LD in its front matter (``bsg_jsonld``), which ``overrides/main.html``
+prints in ``<head>`` (block ``extrahead``), and the hook and ``python -m
+macros.pages`` write ``feed.xml``. Both are built from data structures: JSON with
 ``json.dumps`` (through ``text.json_island``, safe inside a script element),
 XML with ``xml.etree``; never by joining strings.
 

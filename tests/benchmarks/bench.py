@@ -5,6 +5,7 @@
     python3 dev.py bench --scales 10,20       # other synthetic scales (full site)
     python3 dev.py bench --stubbed-scales 100 # scales built without the two comparison matrices
     python3 dev.py bench --no-write           # print only; leave tests/benchmarks/README.md alone
+    python3 dev.py bench --serve-only         # only the serve edit-to-page time: main's tree and this one, in turns
 
 Everything runs on copies in a temporary folder (the project tree without
 .git, .venv, tests and build output), so the checkout is never touched.
@@ -633,10 +634,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs a page, median taken (default: 3)")
     parser.add_argument("--lighthouse-only", action="store_true", help="run only the Lighthouse comparison")
     parser.add_argument("--no-lighthouse", action="store_true", help="leave the Lighthouse comparison out")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="run only the serve edit-to-page comparison: --base's tree (skipped if empty) and this one, in turns")
+    parser.add_argument("--serve-rounds", type=int, default=2, help="with --serve-only: turns per tree (default: 2)")
     args = parser.parse_args(argv)
     args.plain_scales = {int(s) for s in args.plain_scales.split(",") if s.strip()}
     where = machine()
     log(f"machine: {where}")
+    if args.serve_only:
+        table = serve_comparison(args)
+        if not args.no_write:
+            write_block("serve", table, where, "Serve: edit one YAML file to rebuilt page, before and after")
+            log(f"wrote the serve table to {README.relative_to(ROOT)}")
+        return 0
     if not args.lighthouse_only:
         rows, notes = run(args)
         table = render(rows)
@@ -649,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_lighthouse:
         lh_table = lighthouse_comparison(args)
         if lh_table and not args.no_write:
-            write_block("lighthouse", lh_table, where)
+            write_block("lighthouse", lh_table, where, "Lighthouse (mobile), before and after")
             log(f"wrote the Lighthouse table to {README.relative_to(ROOT)}")
     return 0
 
@@ -673,8 +683,35 @@ def lighthouse_comparison(args) -> str | None:
     return text
 
 
-def write_block(name: str, body: str, where: str) -> None:
-    """Replace (or add) the <!-- name:start --> ... <!-- name:end --> block of the README."""
+def serve_comparison(args) -> str:
+    """Seconds from a YAML edit to the served page (serve_latency) for --base's tree and this tree, measured in
+    turns (a fresh server each turn), with the 1-minute load average at the start of each turn."""
+    from tests.benchmarks import lighthouse
+
+    work = Path(tempfile.mkdtemp(prefix="bsg-serve-"))
+    try:
+        projects = {f"before ({args.base})": lighthouse.project_at(args.base, work / "base")} if args.base else {}
+        projects["after (this tree)"] = copy_project(work / "tree")
+        times: dict[str, list[float]] = {label: [] for label in projects}
+        loads: dict[str, list[float]] = {label: [] for label in projects}
+        for turn in range(1, args.serve_rounds + 1):
+            for label, project in projects.items():
+                log(f"serve, turn {turn}: {label}")
+                loads[label].append(os.getloadavg()[0])
+                times[label] += serve_latency(project, edits=args.serve_edits)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    rows = [["Tree", "Edit to page, median", "Each edit (s)", "Load average (1 min) at each turn"]]
+    rows += [[label, f"{statistics.median(t):.1f} s", ", ".join(f"{x:.1f}" for x in t), ", ".join(f"{x:.1f}" for x in loads[label])]
+             for label, t in times.items()]
+    text = "\n".join("| " + " | ".join(r) + " |" for r in [rows[0], ["---"] * len(rows[0]), *rows[1:]])
+    print(text)
+    return text
+
+
+def write_block(name: str, body: str, where: str, heading: str) -> None:
+    """Replace (or add, under heading) the <!-- name:start --> ... <!-- name:end --> block of the README."""
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     command = " ".join(["python3 dev.py bench", *sys.argv[1:]])
     text = README.read_text(encoding="utf-8") if README.exists() else HEADER
@@ -684,7 +721,7 @@ def write_block(name: str, body: str, where: str) -> None:
     if sep:
         text = head + block + rest.partition(end)[2]
     else:
-        text = text.rstrip("\n") + "\n\n## Lighthouse (mobile), before and after\n\n" + block
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block
     README.write_text(text, encoding="utf-8")
 
 
