@@ -99,8 +99,8 @@ def mkdocs(*args: str, env: dict | None = None) -> None:
 
 def cmd_serve(args: list[str]) -> None:
     ensure_venv("requirements.txt")
-    # --dirty: after an edit only the generated pages it changed and the hand-written pages that call macros are
-    # rebuilt (macros/adapters/hooks.py ServedPage).
+    # --dirty: after an edit only the pages whose Markdown as built changed are rebuilt, a hand-written page's with
+    # its macro calls expanded (macros/adapters/hooks.py ServedPage).
     mkdocs("serve", "--strict", "--dirty", "--dev-addr", os.environ.get("DEV_ADDR", "127.0.0.1:8000"), *args)
 
 
@@ -148,6 +148,8 @@ def build_zensical(offline: bool = False) -> Path:
     env = {**ENV, "OFFLINE": "true"} if offline else {k: v for k, v in ENV.items() if k != "OFFLINE"}
     run(py, "-m", "macros.pages", work / "docs", "--docs", "docs", "--config", "mkdocs.yml", env=env)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    if "\n  custom_dir: overrides\n" not in config:
+        sys.exit("mkdocs.yml: theme.custom_dir is no longer `overrides` on a line of its own; update dev.py build_zensical")
     config = config.replace("\n  custom_dir: overrides\n", "\n  custom_dir: ../../overrides\n")
     config += "\nsite_dir: site\n"
     if offline:  # Zensical's offline plugin adds iframe-worker from unpkg.com unless one is listed: list our copy

@@ -39,6 +39,7 @@ import pytest
 import yaml
 
 from macros.data import model, schemas, validate, vocab, yamlload
+from macros.pages import text
 
 from .conftest import ROOT
 from .htmldom import parse
@@ -738,6 +739,25 @@ def test_only_plain_macro_calls_are_allowed():
     assert lines[12] == "'tier_legnd' is not a macro; did you mean 'tier_legend'?"
     assert handwritten.opted_in({"render_macros": True}) and not handwritten.opted_in({"render_macros": False})
     assert not handwritten.opted_in({}) and not handwritten.opted_in(None)
+
+
+def test_a_hand_written_page_cannot_set_the_generated_json_ld(tmp_path):
+    """overrides/main.html prints bsg_jsonld as it is in a <script> in <head>: only the page generator may write it.
+    The hook (template_problems) and `python -m macros.pages OUT --docs` refuse it in hand-written front matter."""
+    from macros.pages import handwritten
+
+    page = '---\ntitle: Offline\nbsg_jsonld: "</script><script>alert(1)</script>"\n---\n\nText\n'
+    message = ("'bsg_jsonld' is written by the page generator (the page's schema.org data); a hand-written page "
+               "cannot set it: remove the line")
+    assert handwritten.reserved_keys(page, text.read_front_matter(page)) == [(3, message)]
+    assert handwritten.reserved_keys("---\ntitle: Offline\n---\n", {"title": "Offline"}) == []
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / "offline.md").write_text(page, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "macros.pages", str(tmp_path / "out"), "--docs", str(docs),
+                             "--config", str(ROOT / "mkdocs.yml")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1 and f"offline.md:3: front matter: {message}" in result.stdout, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def _project_with_pages(root: Path, pages: dict[str, str]) -> Path:

@@ -282,7 +282,9 @@ def test_every_internal_link_resolves_in_the_offline_build(offline_site):
     assert not broken, f"{len(broken)} broken internal link(s) in the offline build:\n" + "\n".join(broken[:200])
 
 
-def test_no_external_scripts_stylesheets_or_images(built_site, parsed):
+def external_fetches(site: Path, parsed: dict[str, _PageParser]) -> list[str]:
+    """``file:line: <tag attr="url">`` for each script, stylesheet, image or other asset a page or stylesheet of
+    the built site would fetch from another host (links a browser does not fetch, such as canonical, are left)."""
     external = []
     for source, parser in parsed.items():
         for tag, attr, value, line, rel in parser.urls:
@@ -293,9 +295,14 @@ def test_no_external_scripts_stylesheets_or_images(built_site, parsed):
             if url.startswith(SITE) or url.startswith(LOCAL_SCHEMES):
                 continue
             external.append(f"{source}:{line}: <{tag} {attr}=\"{value}\">")
-    for css in sorted(built_site.rglob("*.css")):
+    for css in sorted(site.rglob("*.css")):
         for match in re.finditer(r"(?:url\(\s*['\"]?|@import\s+['\"])\s*((?:https?:)?//[^'\")\s]+)", css.read_text(encoding="utf-8")):
-            external.append(f"{css.relative_to(built_site).as_posix()}: {match.group(1)}")
+            external.append(f"{css.relative_to(site).as_posix()}: {match.group(1)}")
+    return external
+
+
+def test_no_external_scripts_stylesheets_or_images(built_site, parsed):
+    external = external_fetches(built_site, parsed)
     assert not external, "assets loaded from other hosts:\n" + "\n".join(external[:200])
 
 

@@ -86,10 +86,12 @@ def _macro_build(ds, config, page) -> page_macros.Build:
 
 def on_files(files, config):
     ds = site.current()
-    # Pages rendered by mkdocs-macros (opt-in: render_macros: true) hold only plain macro calls; checked before any runs.
+    # Pages rendered by mkdocs-macros (opt-in: render_macros: true) hold only plain macro calls, and no hand-written
+    # page sets front matter only generated pages carry; checked before any runs.
     problems = template_problems(files, config)
     if problems:
-        raise PluginError("hand-written pages hold template code other than plain macro calls:\n" + "\n".join(problems))
+        raise PluginError("hand-written pages hold template code other than plain macro calls, or front matter "
+                          "only generated pages carry:\n" + "\n".join(problems))
     # The Atom feed of reviewed pages: a generated file, so pages can link to it and MkDocs checks those links.
     feed = seo.feed(ds, _urls(config), config["site_name"], config.get("site_description") or "", config.extra.get("repository", ""))
     files.append(File.generated(config, seo.FEED_PATH, content=feed))
@@ -119,14 +121,20 @@ def _opted_in(file) -> bool:
 
 def template_problems(files, config) -> list[str]:
     """``file:line: template code: message`` for every template code on a page that opts in to macros
-    (render_macros: true) and is not a plain call of a known macro with literal arguments."""
+    (render_macros: true) and is not a plain call of a known macro with literal arguments, and
+    ``file:line: front matter: message`` for front matter only generated pages may carry."""
     base = Path(config["config_file_path"]).resolve().parent
     out = []
     for file in files.documentation_pages():
-        if _opted_in(file):
-            where = os.path.relpath(file.abs_src_path, base) if file.abs_src_path else file.src_uri
-            for line, message in handwritten.parse(file.content_string, page_macros.MACRO_NAMES)[1]:
-                out.append(limits.printable(f"{Path(where).as_posix()}:{line}: template code: {message}"))
+        if file.generated_by:
+            continue
+        where = Path(os.path.relpath(file.abs_src_path, base) if file.abs_src_path else file.src_uri).as_posix()
+        meta = mkdocs_meta.get_data(file.content_string)[1]
+        found = [(line, "front matter", message) for line, message in handwritten.reserved_keys(file.content_string, meta)]
+        if handwritten.opted_in(meta):
+            found += [(line, "template code", message)
+                      for line, message in handwritten.parse(file.content_string, page_macros.MACRO_NAMES)[1]]
+        out += [limits.printable(f"{where}:{line}: {field}: {message}") for line, field, message in found]
     return out
 
 

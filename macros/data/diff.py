@@ -322,7 +322,7 @@ def _care_cards(old: dict, new: dict, where: str, report: Report) -> tuple[list[
     the fields shown here in full, left out of the field-by-field comparison."""
     def cards(data: dict) -> list[dict]:
         entries = data.get("when_to_get_help")
-        return [e for e in entries if isinstance(e, dict) and _red_flag(e.get("tier"))] if isinstance(entries, list) else []
+        return [e for e in entries if isinstance(e, dict) and triage.red_flag(e.get("tier"))] if isinstance(entries, list) else []
 
     rows: list[str] = []
     old_cards, new_cards = cards(old), cards(new)
@@ -336,7 +336,7 @@ def _care_cards(old: dict, new: dict, where: str, report: Report) -> tuple[list[
         report.checks.append(f"{where}: new words on an emergency or urgent care card (when_to_get_help); "
                              "read it in full below")
     full: set[str] = set()
-    tier = next((t for t in (old.get("urgency"), new.get("urgency")) if _red_flag(t)), None)
+    tier = next((t for t in (old.get("urgency"), new.get("urgency")) if triage.red_flag(t)), None)
     if tier and old.get("urgency_note") != new.get("urgency_note"):
         full.add("urgency_note")
         rows.append(f"⚠ urgency_note (urgency {words('tier', tier)}) changed:\n"
@@ -418,7 +418,6 @@ def compare_schemas(old: model.Dataset, new: model.Dataset, report: Report) -> N
 # ---- the flowchart, entry by entry ----------------------------------------------
 
 TRIAGE_ENTRIES = ("screens", "outcomes", "combinations", "scenarios")  # compared entry by entry; the rest as fields
-TEXT_KEYS = ("title", "advice", "watch_for")  # an outcome's words, shown in full on a red-flag outcome
 
 
 def _by_id(entries: Any) -> dict[str, dict]:
@@ -445,11 +444,6 @@ def _together(lines: Any) -> str:
     if not isinstance(lines, list):
         return shown(lines)
     return " and ".join("(" + " or ".join(code(f) for f in _strings(line)) + ")" for line in lines)
-
-
-def _red_flag(tier: Any) -> bool:
-    tiers = vocab.tiers()
-    return tier in tiers and tiers.rank(tier) <= tiers.rank("urgent")
 
 
 def _triage_entries(old: dict, new: dict, report: Report) -> list[str]:
@@ -495,11 +489,11 @@ def _outcomes(old: dict, new: dict, report: Report) -> list[str]:
     rows += [f"outcome {code(oid)} removed (was {words('tier', o.get('tier'))})" for oid, o in before.items() if oid not in after]
     for oid in [o for o in before if o in after]:
         o, n = before[oid], after[oid]
-        red = next((t for t in (o.get("tier"), n.get("tier")) if _red_flag(t)), None)
-        plain = [k for k in list(o) + [k for k in n if k not in o] if not (red and k in TEXT_KEYS)]
+        red = next((t for t in (o.get("tier"), n.get("tier")) if triage.red_flag(t)), None)
+        plain = [k for k in list(o) + [k for k in n if k not in o] if not (red and k in triage.OUTCOME_TEXT)]
         rows += _prefixed(f"outcome {code(oid)}", diff_value((), {k: o.get(k) for k in plain}, {k: n.get(k) for k in plain},
                                                         f"the flowchart: outcome {code(oid)}", report))
-        for key in TEXT_KEYS if red else ():
+        for key in triage.OUTCOME_TEXT if red else ():
             if o.get(key) != n.get(key):
                 rows.append(f"⚠ outcome {code(oid)} (tier {vocab.tiers()[red].title}) {key} changed:\n"
                             f"  - before: {_full(o.get(key))}\n  - now: {_full(n.get(key))}")
@@ -559,8 +553,7 @@ class ReaderGroup:
 
 
 def _scenario_findings(ds: model.Dataset) -> list[list[str]]:
-    cases = ds.triage.get("scenarios")
-    return [_strings(c.get("findings")) for c in cases if isinstance(c, dict)] if isinstance(cases, list) else []
+    return [_strings(c["findings"]) for _i, c in triage._scenarios(ds.triage)]
 
 
 def readers_checked(old: triage.Rules, new: triage.Rules, scenarios: Iterable[Iterable[str]] = ()) -> set[frozenset[str]]:

@@ -346,7 +346,7 @@ def rule_template_examples(ds: Dataset) -> Iterator[Problem]:
         for path, text in _strings(rec.data):
             found = template_example(text)
             if found:
-                yield problem(rec, path, f"'{text}' is the template's example {found if found != 'text' else 'text'}; "
+                yield problem(rec, path, f"'{text}' is the template's example {found}; "
                                          f"{_TEMPLATE_FIX[found]}")
 
 
@@ -385,21 +385,15 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def _threshold_line(rec: Record, path: tuple, phrase: str, number: str) -> int:
+def _threshold_line(rec: Record, path: tuple, value: str, phrase: str, number: str) -> int:
     """The line of the phrase inside the value at path (a block of text spans lines), else the value's line."""
     start, text = rec.loaded.line_of(path), rec.loaded.source_lines
-    span = range(start - 1, min(len(text), start + 1 + str(_value_at(rec.data, path)).count("\n")))
+    span = range(start - 1, min(len(text), start + 1 + value.count("\n")))
     for pattern in (re.escape(phrase), rf"\b{number}\b"):
         for i in span:
             if re.search(pattern, text[i], re.IGNORECASE):
                 return i + 1
     return start
-
-
-def _value_at(data: Any, path: tuple) -> Any:
-    for key in path:
-        data = data[key]
-    return data
 
 
 def _says(term) -> str:
@@ -455,7 +449,7 @@ def rule_thresholds(ds: Dataset) -> Iterator[Problem]:
                 for phrase, number in ages:
                     if about and str(int(number)) not in allowed:
                         said = " ".join(phrase.split())
-                        yield Problem(rec.path.as_posix(), _threshold_line(rec, path, phrase, number), yamlload.dotted(path),
+                        yield Problem(rec.path.as_posix(), _threshold_line(rec, path, text, phrase, number), yamlload.dotted(path),
                                       f"says '{said}', but " + " and ".join(_says(e[0]) for e in about)
                                       + f"; write {' or '.join(allowed)} or change the vocabulary")
 

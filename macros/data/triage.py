@@ -288,16 +288,25 @@ def rule_triage_outcomes(ds: Dataset):
         yield problem(rec, ("combinations", index, "id"), f"'{dup}' is the id of another rule too; give each rule its own id")
 
 
+OUTCOME_TEXT = ("title", "advice", "watch_for")  # an outcome's words to the reader
+
+
+def red_flag(tier: object) -> bool:
+    """True for the urgent and emergency tiers: their outcomes never reassure, and a review shows their words in full."""
+    tiers = vocab.tiers()
+    return tier in tiers and tiers.rank(tier) <= tiers.rank("urgent")
+
+
 def rule_triage_no_reassurance(ds: Dataset):
     """An urgent or emergency outcome never reassures (NICE NG234)."""
     rules = compile_rules(ds)
     if rules is None:
         return
-    rec, tiers = ds.singles["triage"], vocab.tiers()
+    rec = ds.singles["triage"]
     for oid, o in ds.triage["outcomes"].items():
-        if tiers.rank(o["tier"]) > tiers.rank("urgent"):
+        if not red_flag(o["tier"]):
             continue
-        for key in ("title", "advice", "watch_for"):
+        for key in OUTCOME_TEXT:
             text = str(o.get(key) or "").lower()
             words = next((w for w in REASSURING if w in " ".join(text.split())), None)
             if words:

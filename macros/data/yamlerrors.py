@@ -205,7 +205,9 @@ def straightened(line: str) -> str:
                 stop = stop if stop > i else len(line)
                 text, i = line[i + 1:stop].rstrip(), stop
             else:
-                text, i = re.sub(r"\s+#.*$", "", line[i + 1:]).rstrip(), len(line)
+                out.append(_double_quoted(line[i + 1:]))
+                i = len(line)
+                continue
             out.append(json.dumps(text, ensure_ascii=False))
             continue
         depth += 1 if char in "[{" else -1 if char in "]}" else 0
@@ -296,8 +298,8 @@ def _closes_on_line(line: str, start: int) -> bool:
 
 
 def _double_quoted(value: str) -> str:
-    value = re.sub(r"\s+#.*$", "", value).rstrip()
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A value written as a YAML double-quoted string (JSON's is one), without a trailing comment."""
+    return json.dumps(re.sub(r"\s+#.*$", "", value).rstrip(), ensure_ascii=False)
 
 
 # ---- indentation ---------------------------------------------------------------

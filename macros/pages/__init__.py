@@ -2,13 +2,18 @@
 
 Pure functions, no MkDocs: ``render`` (record and index pages), ``compare``
 (comparison tables), ``pictures`` (body map, diagrams), ``triage_page`` (the
-"Check your symptoms" flowchart), ``seo`` (JSON-LD, Atom feed), ``api``
-(open-data JSON); ``text`` is the one escaping path (``Html`` builders per
-context). The MkDocs hook (macros/adapters/hooks.py) adds ``generate()``'s
-pages to the build; any engine that reads Markdown can use the same output:
+"Check your symptoms" flowchart), ``emergency_page``, ``offline``, ``seo``
+(JSON-LD, Atom feed), ``api`` (open-data JSON), ``fhir`` (the flowchart as a
+FHIR Questionnaire), ``page_macros`` (what hand-written pages call) and
+``handwritten`` (which template code they may hold); two Markdown extensions,
+``glossary_md`` and ``cell_labels``; ``text`` is the one escaping path (``Html``
+builders per context). The MkDocs hook (macros/adapters/hooks.py) adds
+``generate()``'s pages to the build; any engine that reads Markdown can use the
+same output:
 
     python -m macros.pages OUT_DIR        # write every generated page under OUT_DIR
     python -m macros.pages OUT_DIR --data path/to/data --config path/to/mkdocs.yml
+    python -m macros.pages OUT_DIR --docs docs --config mkdocs.yml   # the whole docs tree (Zensical)
 """
 
 from __future__ import annotations

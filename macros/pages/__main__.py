@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..data import model, validate
-from . import api, generate, page_macros, seo, text
+from . import api, generate, handwritten, page_macros, seo, text
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -71,7 +71,11 @@ def write_tree(ds, pages, docs: Path, config: dict, urls: seo.Urls, out: Path) -
         src = path.relative_to(out).as_posix()
         content = path.read_text(encoding="utf-8")
         meta = text.read_front_matter(content)
-        if not (isinstance(meta, dict) and meta.get("render_macros") is True):
+        reserved = handwritten.reserved_keys(content, meta)
+        if reserved:
+            print("\n".join(f"{src}:{line}: front matter: {message}" for line, message in reserved))
+            return 1
+        if not handwritten.opted_in(meta):
             continue
         build = page_macros.Build(ds, lambda src=src: src, urls.directory_urls, config.get("site_url") or "", repository)
         try:

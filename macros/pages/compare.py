@@ -213,11 +213,6 @@ def emergency_signs(ds: Dataset, page: str, brief: bool = False) -> Html:
     return NL.join(items) + NL
 
 
-def urgent_signs(ds: Dataset, page: str) -> Html:
-    findings = by_rank(r for r in ds.findings().values() if r.get("urgency") == "urgent")
-    return NL.join(Html("- {}: {}").format(_sign(r, page), r["urgency_note"]) for r in findings) + NL
-
-
 def glossary_list(ds: Dataset) -> Html:
     """The glossary under a heading per first letter, after an A-Z list of jump links (letters with no term are not links)."""
     terms = sorted(ds.glossary, key=lambda t: t["term"].lower())

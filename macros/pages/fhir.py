@@ -37,6 +37,7 @@ from typing import Any
 from ..data import vocab
 from ..data.model import Dataset
 from ..data.triage import compile_rules
+from .text import clean
 
 QUESTIONNAIRE_FILE = "triage.questionnaire.json"
 RULES_FILE = "triage.rules.json"
@@ -63,7 +64,7 @@ HOW = (
 
 def words(text: Any) -> str:
     """Text as one line (YAML block text keeps its line breaks), as the page shows it."""
-    return " ".join(str(text or "").split())
+    return clean(text or "")
 
 
 def _link(site_url: str, name: str) -> str:

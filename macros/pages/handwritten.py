@@ -8,6 +8,7 @@ mkdocs.yml), and on those pages ``template_problems`` allows nothing but
 ``{{ name() }}`` / ``{{ name("x", 2, brief=True) }}`` for a macro in the known
 list: no other expression, attribute, filter, ``{% %}`` statement or ``{# #}``
 comment. A page that does not opt in is never rendered, so its braces stay text.
+No page may set front matter that only generated pages carry (``reserved_keys``).
 No MkDocs here: the hook (macros/adapters/hooks.py) calls it for every page.
 """
 
@@ -36,6 +37,23 @@ class Call:
 def opted_in(meta: dict | None) -> bool:
     """True if a page's front matter asks mkdocs-macros to render it (``render_macros: true``), as the plugin reads it."""
     return isinstance(meta, dict) and meta.get("render_macros") == True  # noqa: E712 (the plugin's own test: 1 counts too)
+
+
+# Front matter only the page generator writes: overrides/main.html prints bsg_jsonld as it is inside a <script> in
+# <head> (macros.pages.generate writes it JSON-escaped), so a hand-written page may not set it.
+GENERATED_ONLY = ("bsg_jsonld",)
+
+
+def reserved_keys(page_text: str, meta: dict | None) -> list[tuple[int, str]]:
+    """(line, message) for each front-matter key of a hand-written page that only generated pages may carry."""
+    out = []
+    for key in GENERATED_ONLY:
+        if isinstance(meta, dict) and key in meta:
+            found = re.search(rf"^{key}[ \t]*:", page_text, re.M)
+            out.append((page_text.count("\n", 0, found.start()) + 1 if found else 1,
+                        f"'{key}' is written by the page generator (the page's schema.org data); a hand-written page "
+                        "cannot set it: remove the line"))
+    return out
 
 
 def parse(text: str, known) -> tuple[list[Call], list[tuple[int, str]]]:

@@ -33,7 +33,6 @@ class Build:
 # Every macro, by the name pages call it: a function of the build and the call's own arguments.
 MACROS: dict[str, Callable[..., object]] = {
     "emergency_signs": lambda b, brief=False: compare.emergency_signs(b.ds, b.page(), brief),
-    "urgent_signs": lambda b: compare.urgent_signs(b.ds, b.page()),
     "kidney_or_back": lambda b: compare.kidney_or_back(b.ds, b.page()),
     "causes_by_symptoms": lambda b: compare.causes_by_symptoms(b.ds, b.page()),
     "symptom_chooser": lambda b: compare.symptom_chooser(b.ds, b.page(), b.dirs),  # the same, on a phone
@@ -48,7 +47,6 @@ MACROS: dict[str, Callable[..., object]] = {
     "glossary_list": lambda b: compare.glossary_list(b.ds),
     "triage_stepper": lambda b: triage_page.stepper(b.ds, b.page(), b.dirs, b.site_url),
     "triage_checklist": lambda b: triage_page.checklist(b.ds, b.page(), b.dirs),
-    "triage_combinations": lambda b, tier="emergency": triage_page.combinations_list(b.ds, tier),
     "triage_overview": lambda b: triage_page.overview(b.ds, b.page(), b.dirs),
     "emergency_numbers": lambda b: render.emergency_numbers_md(),  # tap-to-call links
     "offline_download": lambda b: offline.offline_download(b.repository),  # the latest release's zip

@@ -324,8 +324,7 @@ def review_line(rec: Record) -> str:
     when = status["last_reviewed_text"]
     if status["clinician_reviewed"]:
         return f"Reviewed by {status['reviewer']} on {when}"
-    return (f"Checked against its sources on {when}; not yet reviewed by a clinician" if when
-            else "Not yet reviewed; not yet reviewed by a clinician")
+    return f"Checked against its sources on {when}; not yet reviewed by a clinician"  # every schema requires last_reviewed
 
 
 def summary_card(rec: Record, page: str) -> Html:

@@ -21,8 +21,8 @@ Markup built from parts  ``Html("<b>{}</b>").format(data)``, ``Html(", ").join(i
 External URL             ``external_url(value)``: an ``https://`` address of RFC 3986
                          characters with a real host name, escaped for an
                          attribute; ``None`` otherwise (show it as text instead).
-Site-relative URL        ``rel``/``href``/``link``: built from our own docs paths,
-                         percent-encoded (ids go through it too).
+Site-relative URL        ``rel``/``href``/``link``/``asset_href``: built from our own docs
+                         paths, percent-encoded (ids go through it too).
 JSON in a page           ``json_island(value)`` for ``<script type="application/json">``;
                          for a JSON attribute use ``attr(json.dumps(...))``.
 JSON files (open data)   ``json_text(value)``: strings cleaned, UTF-8 safe.
@@ -173,12 +173,16 @@ def page_url(src_path: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
+def _folder(src_path: str, directory_urls: bool) -> str:
+    """The folder a docs file's page is served from, which its relative URLs start in ("." for the site root)."""
+    here = page_url(src_path, directory_urls)
+    return (here if here.endswith("/") else posixpath.dirname(here)) or "."
+
+
 def href(from_src: str, to_src: str, directory_urls: bool) -> Html:
     """A relative URL for raw HTML (which MkDocs does not rewrite) between two docs files."""
-    here = page_url(from_src, directory_urls)
-    base = here if here.endswith("/") else posixpath.dirname(here)
     target = page_url(to_src, directory_urls)
-    result = posixpath.relpath(target or ".", base or ".")
+    result = posixpath.relpath(target or ".", _folder(from_src, directory_urls))
     if (target == "" or target.endswith("/")) and not result.endswith("/"):
         result += "/"
     return Html("./") if result in (".", "./", "./.") else _path(result)
@@ -186,9 +190,7 @@ def href(from_src: str, to_src: str, directory_urls: bool) -> Html:
 
 def asset_href(from_src: str, asset: str, directory_urls: bool) -> Html:
     """A relative URL for raw HTML from a docs page to a file under docs/ that is not a page (a script)."""
-    here = page_url(from_src, directory_urls)
-    base = here if here.endswith("/") else posixpath.dirname(here)
-    return _path(posixpath.relpath(asset, base or "."))
+    return _path(posixpath.relpath(asset, _folder(from_src, directory_urls)))
 
 
 # ---- JSON ------------------------------------------------------------------------------

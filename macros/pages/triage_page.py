@@ -13,7 +13,6 @@
   default, complete without JavaScript and in print. The stepper's result is
   a copy of one of these cards.
 * ``overview``: an SVG of the screens and where they lead.
-* ``combinations_list``: the combination rules of one tier, for the emergency page.
 
 These write raw HTML (MkDocs does not rewrite links inside it), so links are
 computed with ``macros.pages.text.href`` for the build's URL style. Markup is
@@ -29,7 +28,7 @@ from ..data import vocab
 from ..data.model import Dataset
 from ..data.triage import compile_rules
 from .render import EMERGENCY_PAGE, care_box, emergency_numbers_html, src
-from .text import Html, asset_href, attr, clean_data, href, page_url
+from .text import Html, asset_href, attr, clean, clean_data, href, page_url
 
 
 def _name(ds: Dataset, fid: str) -> str:
@@ -70,7 +69,7 @@ def _sign(ds: Dataset, screen: str, fid: str) -> Html:
     rec = ds.finding(fid)
     return Html('<li class="triage-sign"><label><input type="checkbox" name="{0}" value="{1}" data-finding="{1}" disabled> '
                 '<span>{2}</span></label><details class="triage-explain"><summary>What this means</summary>'
-                '<p>{3}</p></details></li>').format(screen, fid, rec.title, " ".join(str(rec.get("description") or "").split()))
+                '<p>{3}</p></details></li>').format(screen, fid, rec.title, clean(rec.get("description") or ""))
 
 
 def screen_html(ds: Dataset, index: int) -> Html:
@@ -106,15 +105,6 @@ def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> Html:
         '"The whole check on paper" below and go through it screen by screen.</p></noscript>\n'
         '<script src="{}" defer></script>\n'
     ).format(rules_attribute(data), screens, asset_href(page, SCRIPT, dirs))
-
-
-def combinations_list(ds: Dataset, tier: str) -> Html:
-    """The flowchart's combination rules at exactly this tier, as a plain list (their `why`)."""
-    rules = [r for r in ds.triage.get("combinations", []) if r["at_least"] == tier]
-    if not rules:
-        return Html()
-    items = Html().join(Html("<li>{}</li>").format(r["why"]) for r in rules)
-    return Html('<ul class="triage-combinations">{}</ul>\n').format(items)
 
 
 def outcome_card(ds: Dataset, name: str, page: str, dirs: bool, level: int = 3) -> Html:

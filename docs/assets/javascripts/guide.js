@@ -103,10 +103,7 @@
     return node && node.closest ? node.closest(".md-content abbr[title]") : null;
   }
 
-  document.addEventListener("focusin", function (e) {
-    var abbr = term(e.target);
-    if (abbr) showTip(abbr); else hideTip();
-  });
+  document.addEventListener("focusin", function (e) { var abbr = term(e.target); if (abbr) showTip(abbr); });
   document.addEventListener("focusout", function (e) { if (term(e.target)) hideTip(); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hideTip(); });
 
