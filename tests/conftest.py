@@ -49,7 +49,6 @@ from pathlib import Path
 import pytest
 
 from . import background
-from .background import QuietHandler as _QuietHandler  # noqa: F401  (python -m tests.test_search uses it)
 
 ROOT = Path(__file__).resolve().parent.parent
 

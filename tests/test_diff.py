@@ -87,8 +87,9 @@ def test_reader_groups_agree_with_the_rules(tmp_path):
     grouped = {}
     for g in groups:
         for reader in g.readers:
-            assert (old.run(reader)[0].tier, new.run(reader)[0].tier) == (g.old_tier, g.new_tier), reader
-            assert (old.run(reader)[0].outcome, new.run(reader)[0].outcome) == (g.old_outcome, g.new_outcome), reader
+            before, after = old.run(reader)[0], new.run(reader)[0]
+            assert (before.tier, after.tier) == (g.old_tier, g.new_tier), reader
+            assert (before.outcome, after.outcome) == (g.old_outcome, g.new_outcome), reader
             assert reader not in grouped, "each reader in one group"
             grouped[reader] = g
     asked = sorted(set(old.asked) | set(new.asked))

@@ -11,22 +11,21 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import platform
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from macros.data import triage
 
-from .conftest import ROOT
-from .test_flowchart import _ready, _walk
+from .background import serve_in_thread
+from .conftest import ROOT, _build_env
+from .flowchart_contract import ready, walk
+from .test_quality import external_fetches, parse_site
 
 pytestmark = [pytest.mark.engines, pytest.mark.build]
 
@@ -63,19 +62,13 @@ def test_properdocs_builds_the_same_site(built_site, site_url, tmp_path):
     """ProperDocs reads mkdocs.yml, runs the hook, the macros plugin and Material: every file it writes equals
     MkDocs' (the session's site, built with the same SITE_URL), apart from the generator line."""
     dest = tmp_path / "properdocs-site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "SITE_URL": site_url}
-    env.pop("OFFLINE", None)
+    env = _build_env(extra_env={"DISABLE_MKDOCS_2_WARNING": "true", "SITE_URL": site_url})
     result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "--config-file", "mkdocs.yml",
                              "--site-dir", str(dest)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr, result.stderr
     assert b"ProperDocs" in (dest / "index.html").read_bytes(), "the page was not made by ProperDocs"
     assert site_differences(built_site, dest) == []
-
-
-# Tags that make the browser fetch something as the page loads.
-FETCHES = re.compile(r"""<(?:script|img|iframe|source|audio|video|embed|input)\b[^>]*?\bsrc=["']([^"']+)|"""
-                     r"""<link\b[^>]*?\bhref=["']([^"']+)""", re.IGNORECASE)
 
 
 def _zensical(offline: bool) -> Path:
@@ -113,25 +106,19 @@ def test_zensical_builds_every_page_the_feed_and_the_api(zensical_site, built_si
     assert "{{" not in (zensical_site / "emergency" / "index.html").read_text(encoding="utf-8"), "macros expanded"
 
 
-def test_zensical_offline_pages_ask_no_other_host():
+def test_zensical_offline_pages_ask_no_other_host(zensical_site):
+    # zensical_site: built first, in the same worker, so the two builds never install Zensical's venv at once.
     site = _zensical(offline=True)
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 200
-    outside = [f"{p.relative_to(site)}: {url}" for p in pages for m in FETCHES.finditer(p.read_text(encoding="utf-8"))
-               for url in m.groups() if url and re.match(r"(?:[a-z]+:)?//", url, re.IGNORECASE)]
-    assert outside == []
+    assert external_fetches(site, parse_site(site)) == []
 
 
 @pytest.fixture(scope="module")
 def zensical_url(zensical_site):
     """The Zensical site over http, as a reader gets it."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(zensical_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
+    server, url = serve_in_thread(zensical_site)
+    yield url
     server.shutdown()
 
 
@@ -139,10 +126,10 @@ def test_zensical_flowchart_gives_each_scenario_its_result(page, zensical_url, d
     """The stepper, driven through its test contract on Zensical's pages, reaches what the rules compute."""
     rules = triage.compile_rules(dataset)
     page.goto(zensical_url + "flowchart/")
-    _ready(page)
+    ready(page)
     for case in dataset.triage["scenarios"]:
         expected, screens = rules.run(case["findings"])
-        assert _walk(page, case["findings"]) == (expected.tier, expected.outcome, screens), case
+        assert walk(page, case["findings"]) == (expected.tier, expected.outcome, screens), case
         page.get_by_role("button", name="Start again", exact=True).click()
     assert not page.errors_seen, page.errors_seen
 

@@ -16,43 +16,12 @@ import pytest
 
 from macros.data import triage
 
+from .flowchart_contract import answer, ready, shown_screen, walk
+
 pytestmark = pytest.mark.browser
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-
-
-def _ready(pg) -> None:
-    pg.locator("#triage-app[data-ready=true]").wait_for(timeout=10_000)
-
-
-def _screen(pg) -> str | None:
-    """The id of the screen shown, or None when the result is shown."""
-    shown = pg.locator("#triage-app form[data-screen]:not([hidden])")
-    return shown.get_attribute("data-screen") if shown.count() else None
-
-
-def _answer(pg, findings) -> None:
-    """Tick the signs of the shown screen that the reader has, then Next (or None of these)."""
-    screen = pg.locator("#triage-app form[data-screen]:not([hidden])")
-    ticked = False
-    for fid in findings:
-        box = screen.locator(f'[data-finding="{fid}"]')
-        if box.count():
-            box.check()
-            ticked = True
-    screen.get_by_role("button", name="Next" if ticked else "None of these", exact=True).click()
-
-
-def _walk(pg, findings) -> tuple[str, str, int]:
-    """Answer screens until the result shows; (tier, outcome id, screens answered)."""
-    count = 0
-    while _screen(pg) is not None:
-        count += 1
-        assert count <= triage.MAX_SCREENS, "more screens than the rules allow"
-        _answer(pg, findings)
-    result = pg.locator("#triage-app .triage-result")
-    return result.get_attribute("data-tier"), result.get_attribute("data-outcome-id"), count
 
 
 def _instant(pg) -> bool:
@@ -75,7 +44,7 @@ def _arrive_by_link(pg, url: str) -> None:
     pg.goto(url)
     _mark_document(pg)
     pg.get_by_role("link", name="Check your symptoms step by step").first.click()
-    _ready(pg)
+    ready(pg)
 
 
 @pytest.fixture(params=["phone", "desktop"])
@@ -92,7 +61,7 @@ def test_the_stepper_computes_what_the_command_computes_for_every_reader(page, s
     """flowchart.js's evaluate and run against Rules.evaluate and Rules.run: every reader the validator starts from,
     and each of them with one more finding (about 10,000 readers)."""
     page.goto(site_url + "flowchart/")
-    _ready(page)
+    ready(page)
     base = sorted({tuple(sorted(r)) for r in triage.readers(rules)})
     readers = sorted({tuple(sorted(set(r) | {f})) for r in base for f in rules.asked} | set(base))
     got = page.evaluate("rs => rs.map(r => bsgTriage.evaluate(r))", [list(r) for r in readers])
@@ -108,32 +77,32 @@ def test_the_stepper_computes_what_the_command_computes_for_every_reader(page, s
 def test_every_scenario_through_the_test_contract(page, site_url, dataset, rules):
     """Each clinical scenario, ticked screen by screen, reaches the tier and outcome the command gives (and expects)."""
     page.goto(site_url + "flowchart/")
-    _ready(page)
+    ready(page)
     total = len(rules.screens)
     for case in dataset.triage["scenarios"]:
         expected, screens = rules.run(case["findings"])
         assert page.locator("#triage-app .triage-progress").first.inner_text() == f"Step 1 of {total}"
-        tier, outcome, count = _walk(page, case["findings"])
+        tier, outcome, count = walk(page, case["findings"])
         assert (tier, outcome) == (expected.tier, expected.outcome) and tier == case["expect"], case
         assert count == screens, case
         # "Because you said" names the findings the rule rests on.
         because = page.locator("#triage-app .triage-because").inner_text()
         assert all(dataset.finding(f).title in because for f in expected.because), (case, because)
         page.get_by_role("button", name="Start again", exact=True).click()
-        assert _screen(page) == rules.screens[0][0]
+        assert shown_screen(page) == rules.screens[0][0]
     assert not page.errors_seen, page.errors_seen
 
 
 def test_an_emergency_sign_shows_call_now_on_the_next_screen(page, site_url, dataset, rules):
     page.goto(site_url + "flowchart/")
-    _ready(page)
+    ready(page)
     emergency = [f for f, t in rules.urgency.items() if t == "emergency"]
     for fid in emergency:
         index = next(i for i, (_sid, found) in enumerate(rules.screens) if fid in found)
         for _i in range(index):
-            _answer(page, [])
-        _answer(page, [fid])
-        assert _screen(page) is None
+            answer(page, [])
+        answer(page, [fid])
+        assert shown_screen(page) is None
         assert page.locator("#triage-app .triage-result").get_attribute("data-tier") == "emergency", fid
         assert page.locator("#triage-app .triage-result a[href^='tel:']").count() >= 3
         page.get_by_role("button", name="Start again", exact=True).click()
@@ -141,7 +110,7 @@ def test_an_emergency_sign_shows_call_now_on_the_next_screen(page, site_url, dat
 
 def test_none_of_these_cannot_drop_a_ticked_sign(page, site_url):
     page.goto(site_url + "flowchart/")
-    _ready(page)
+    ready(page)
     screen = page.locator("#triage-app form[data-screen]:not([hidden])")
     none = screen.get_by_role("button", name="None of these", exact=True)
     assert none.is_enabled()
@@ -154,8 +123,8 @@ def test_none_of_these_cannot_drop_a_ticked_sign(page, site_url):
 def test_fragment_restores_and_survives_reload(page, site_url, rules):
     findings = ["fever", "flank-pain", "cannot-keep-fluids-down"]
     page.goto(site_url + "flowchart/")
-    _ready(page)
-    tier, _outcome, count = _walk(page, findings)
+    ready(page)
+    tier, _outcome, count = walk(page, findings)
     assert tier == "emergency" and count == 3
     answers = page.evaluate("location.hash")
     assert answers.startswith("#answers=")
@@ -164,12 +133,12 @@ def test_fragment_restores_and_survives_reload(page, site_url, rules):
     assert page.locator("#triage-app .triage-result").get_attribute("data-tier") == "emergency"
     assert page.locator(".triage-summary li").count() == count
     page.go_back()  # one screen back: the third screen, empty again
-    assert _screen(page) == rules.screens[2][0]
+    assert shown_screen(page) == rules.screens[2][0]
 
 
 def test_keyboard_focus_and_one_live_region(page, site_url, dataset):
     page.goto(site_url + "flowchart/")
-    _ready(page)
+    ready(page)
     status = page.locator("#triage-status[aria-live=polite]")
     assert status.count() == 1
     handle = status.element_handle()
@@ -188,7 +157,7 @@ def test_keyboard_focus_and_one_live_region(page, site_url, dataset):
 
 def test_explanations_open_in_place(page, site_url):
     page.goto(site_url + "flowchart/")
-    _ready(page)
+    ready(page)
     explain = page.locator("#triage-app form[data-screen]:not([hidden]) .triage-explain").first
     explain.locator("summary").click()
     assert explain.locator("p").is_visible()
@@ -228,7 +197,7 @@ def test_first_screen_is_in_the_html_and_nothing_moves(browser, site_url, datase
     context.close()
     pg2 = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     pg2.goto(site_url + "flowchart/")
-    _ready(pg2)
+    ready(pg2)
     after = pg2.locator("#triage-app form[data-screen]:not([hidden])").bounding_box()
     assert abs(after["y"] - box["y"]) < 1 and abs(after["height"] - box["height"]) < 1, (box, after)
     pg2.context.close()
@@ -244,42 +213,42 @@ def test_arriving_from_the_home_page_starts_at_the_top(reader, site_url, rules):
     link.scroll_into_view_if_needed()
     assert reader.evaluate("window.scrollY") > 200 or reader.viewport_size["height"] > 800
     link.click()
-    _ready(reader)
+    ready(reader)
     assert _instant(reader), "instant navigation did not run: the test would not catch the published-site bug"
     assert reader.evaluate("window.scrollY") == 0
     assert _in_view(reader, "#triage-app .triage-legend-text")
-    _answer(reader, [])
-    assert _screen(reader) == rules.screens[1][0]
+    answer(reader, [])
+    assert shown_screen(reader) == rules.screens[1][0]
     assert not reader.errors_seen, reader.errors_seen
 
 
 def test_arriving_from_a_record_page(reader, site_url, rules):
     _arrive_by_link(reader, site_url + "causes/muscle-strain/")
-    assert _screen(reader) == rules.screens[0][0]
+    assert shown_screen(reader) == rules.screens[0][0]
     assert _instant(reader)
     assert not reader.errors_seen, reader.errors_seen
 
 
 def test_back_and_forward_between_pages_and_screens(reader, site_url, rules):
     _arrive_by_link(reader, site_url)
-    _answer(reader, [])
-    _answer(reader, [])
-    assert _screen(reader) == rules.screens[2][0]
+    answer(reader, [])
+    answer(reader, [])
+    assert shown_screen(reader) == rules.screens[2][0]
     # The phone's Back gesture goes back one screen, not out of the page.
     reader.go_back()
-    assert _screen(reader) == rules.screens[1][0]
+    assert shown_screen(reader) == rules.screens[1][0]
     assert reader.evaluate("location.hash") == "#answers=0"
     reader.go_forward()
-    assert _screen(reader) == rules.screens[2][0]
+    assert shown_screen(reader) == rules.screens[2][0]
     reader.go_back()
     reader.go_back()
-    assert _screen(reader) == rules.screens[0][0]
+    assert shown_screen(reader) == rules.screens[0][0]
     reader.go_back()
     reader.get_by_role("link", name="Check your symptoms step by step").first.wait_for()
     reader.go_forward()
-    _ready(reader)
-    assert _screen(reader) == rules.screens[0][0]
-    _answer(reader, ["saddle-numbness"])
+    ready(reader)
+    assert shown_screen(reader) == rules.screens[0][0]
+    answer(reader, ["saddle-numbness"])
     assert reader.locator("#triage-app .triage-result").get_attribute("data-tier") == "emergency"
     assert _instant(reader)
     assert not reader.errors_seen, reader.errors_seen
@@ -287,20 +256,20 @@ def test_back_and_forward_between_pages_and_screens(reader, site_url, rules):
 
 def test_survives_its_own_table_of_contents(page, site_url, rules):
     _arrive_by_link(page, site_url)
-    _answer(page, [])
+    answer(page, [])
     page.locator(".md-sidebar--secondary").get_by_role("link", name="Overview").click()
     page.wait_for_function("location.hash === '#overview'")
-    assert _screen(page) == rules.screens[1][0]  # the stepper keeps its place and still answers
-    _answer(page, [])
-    assert _screen(page) == rules.screens[2][0]
+    assert shown_screen(page) == rules.screens[1][0]  # the stepper keeps its place and still answers
+    answer(page, [])
+    assert shown_screen(page) == rules.screens[2][0]
     assert _instant(page)
     assert not page.errors_seen, page.errors_seen
 
 
 def test_answers_link_followed_from_another_page(reader, site_url, rules):
     reader.goto(site_url + "flowchart/")
-    _ready(reader)
-    tier, outcome, count = _walk(reader, ["cancer-history", "night-pain"])
+    ready(reader)
+    tier, outcome, count = walk(reader, ["cancer-history", "night-pain"])
     assert (tier, outcome) == ("urgent", "urgent-cancer") and count == len(rules.screens)
     answers = reader.evaluate("location.hash")
     reader.goto(site_url + "emergency/")
@@ -321,9 +290,9 @@ def test_answers_link_followed_from_another_page(reader, site_url, rules):
 def test_on_a_phone_nothing_covers_the_question_or_a_sign(phone, site_url, rules):
     """At 390x844: after each answer the question is in view, Material's Back to top is hidden, no sticky bar."""
     phone.goto(site_url + "flowchart/")
-    _ready(phone)
+    ready(phone)
     for i, (sid, _found) in enumerate(rules.screens, start=1):
-        assert _screen(phone) == sid
+        assert shown_screen(phone) == sid
         assert _in_view(phone, f'#triage-app form[data-screen="{sid}"] .triage-legend-text'), sid
         assert phone.locator(f'#triage-app form[data-screen="{sid}"] .triage-progress').inner_text() == f"Step {i} of {len(rules.screens)}"
         position = phone.locator(f'#triage-app form[data-screen="{sid}"] .triage-buttons').evaluate("e => getComputedStyle(e).position")
@@ -331,7 +300,7 @@ def test_on_a_phone_nothing_covers_the_question_or_a_sign(phone, site_url, rules
         phone.mouse.wheel(0, 400)
         phone.mouse.wheel(0, -200)  # scrolling up is what shows Material's Back to top
         assert not phone.locator(".md-top").is_visible()
-        _answer(phone, [])
+        answer(phone, [])
     assert phone.locator("#triage-app .triage-result").get_attribute("data-tier") == "self-care"
     assert _in_view(phone, "#triage-result-title")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -340,8 +309,8 @@ def test_on_a_phone_nothing_covers_the_question_or_a_sign(phone, site_url, rules
 
 def test_self_care_names_the_emergency_signs_in_words(page, site_url, dataset):
     page.goto(site_url + "flowchart/")
-    _ready(page)
-    _walk(page, [])
+    ready(page)
+    walk(page, [])
     result = page.locator("#triage-app .triage-result").inner_text()
     for words in ("numbness between your legs", "bladder or bowels", "problems with sex", "both legs"):
         assert words in result, words
@@ -349,8 +318,8 @@ def test_self_care_names_the_emergency_signs_in_words(page, site_url, dataset):
 
 def test_print_summary_names_every_sign_asked_the_date_and_the_address(page, site_url, dataset, rules):
     page.goto(site_url + "flowchart/")
-    _ready(page)
-    _walk(page, ["worsening-pain"])
+    ready(page)
+    walk(page, ["worsening-pain"])
     page.evaluate("window.print = () => { window.__printed = document.body.classList.contains('triage-printing'); }")
     page.get_by_role("button", name="Print summary", exact=True).click()
     assert page.evaluate("window.__printed") is True  # only the summary is shown while printing
@@ -366,8 +335,8 @@ def test_print_summary_names_every_sign_asked_the_date_and_the_address(page, sit
 
 def test_offline_from_a_file_url(page, offline_site):
     page.goto((offline_site / "flowchart.html").as_uri())
-    _ready(page)
-    tier, _outcome, _count = _walk(page, ["flank-pain"])
+    ready(page)
+    tier, _outcome, _count = walk(page, ["flank-pain"])
     assert tier == "urgent"
     link = page.locator("#triage-app .triage-result a:not([href^='tel:'])").first.get_attribute("href")
     assert link.endswith(".html"), link

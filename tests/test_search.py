@@ -139,17 +139,13 @@ def test_words_without_meaning_match_nothing(page, site_url):
 
 
 if __name__ == "__main__":  # print the rank table for a built site: python -m tests.test_search SITE_DIR
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
 
-    from .conftest import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
+    from .background import serve_in_thread
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
 
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 8765
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=sys.argv[1]))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, _address = serve_in_thread(sys.argv[1], port=port)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(headless=True, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pg = browser.new_page()

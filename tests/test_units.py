@@ -193,7 +193,8 @@ def test_a_link_is_made_only_from_an_address_the_validator_accepts():
 
 
 def test_the_doctests_in_macros_run():
-    assert doctest.testmod(vocab).failed == 0 and doctest.testmod(vocab).attempted
+    result = doctest.testmod(vocab)
+    assert result.failed == 0 and result.attempted
 
 
 def test_html_and_attribute_escaping():

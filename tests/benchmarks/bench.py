@@ -41,9 +41,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -54,7 +52,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -359,15 +356,10 @@ def page_weight(site: Path) -> dict[str, dict[str, list[int]]]:
     """For each page in WEIGHT_PAGES: bytes fetched per kind on a first visit, [raw, gzip]."""
     from playwright.sync_api import sync_playwright
 
+    from tests.background import serve_in_thread
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server, base = serve_in_thread(site)
     out = {}
     try:
         with sync_playwright() as pw:

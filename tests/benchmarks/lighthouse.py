@@ -16,7 +16,6 @@ busy machine lowers every score.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import http.server
 import json
@@ -26,8 +25,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
+
+from tests.background import QuietHandler, serve_in_thread
 
 HERE = Path(__file__).resolve().parent / "lighthouse"
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,11 +56,8 @@ def lighthouse_bin() -> Path | None:
     return binary
 
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
+class GzipHandler(QuietHandler):
     """Serves a folder, gzip-compressing text as GitHub Pages does."""
-
-    def log_message(self, *args):
-        pass
 
     def send_head(self):  # noqa: D102 - the standard library's hook
         path = self.translate_path(self.path)
@@ -83,9 +80,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return serve_in_thread(folder, GzipHandler)
 
 
 def build(project: Path, dest: Path, url: str) -> None:
