@@ -14,9 +14,9 @@ Writing a test that needs the site:
   the workers share, under a file lock, and the others wait for it. When the
   run's selected tests need them, both builds start in the background as soon as
   collection ends, side by side. The site is built with SITE_URL set to its
-  server's address, as deploy.yml sets it to the Pages address, so Material's
-  instant navigation is on over http as on the published site; the server is
-  its own process (tests/background.py) that every worker uses.
+  server's address, as deploy.yml sets it to the Pages address (canonical
+  links, JSON-LD, the feed and the printed summary carry it as published); the
+  server is its own process (tests/background.py) that every worker uses.
 * ``browser`` is a headless Chromium started once per worker; ``page`` (desktop)
   and ``phone`` (390x844, touch) are fresh pages that record requests and
   script errors. Browser tests drive Debian's Chromium (/usr/bin/chromium, or
@@ -327,8 +327,8 @@ def built_site(_served_site) -> Path:
     """The real site, built once per run with --strict as it is published.
 
     SITE_URL is the test server's address, as deploy.yml sets it to the Pages
-    address: that is what turns Material's instant navigation on over http, so
-    the browser tests meet the published site's behaviour, not a simpler one.
+    address, so the browser tests meet the published site's addresses (and
+    would meet Material's instant navigation over http, were it turned on).
     """
     return _served_site[0]
 

@@ -29,6 +29,36 @@ def test_no_external_requests_on_key_pages(page, site_url):
     assert not page.errors_seen, page.errors_seen
 
 
+# One page of each type Lighthouse measures (tests/benchmarks/lighthouse.py PAGES): True for the flowchart.
+FIRST_VISITS = {"": False, "causes/kidney-stones/": False, "treatments/nsaids/": False, "emergency/": False,
+                "flowchart/": True, "compare/kidney-or-back/": False}
+
+
+def test_a_first_visit_downloads_nothing_the_reader_has_not_asked_for(browser, site_url):
+    """Issue 22: with an empty cache, no sitemap.xml (navigation.instant is off: with it Material fetches one on
+    every first visit), no search index or search worker until search is opened, and the flowchart's own
+    stylesheet and script on its page only. The home page alone fetches sitemap.xml: Material's bundle does so for
+    each <link rel="alternate">, and the home page names the feed for feed readers (tests/test_seo.py)."""
+    for path, is_flowchart in FIRST_VISITS.items():
+        context = browser.new_context()
+        pg = context.new_page()
+        paths: list[str] = []
+        pg.on("request", lambda r, paths=paths: paths.append(urlsplit(r.url).path))
+        pg.goto(site_url + path)
+        pg.wait_for_load_state("networkidle")
+        pg.wait_for_timeout(300)
+        unasked = [p for p in paths if p.endswith(("/sitemap.xml", "/search_index.json")) or "/workers/" in p]
+        if path == "":
+            unasked = [p for p in unasked if not p.endswith("/sitemap.xml")]
+        assert not unasked, f"{path or 'home'}: fetched before the reader asked: {unasked}"
+        for own in ("assets/stylesheets/flowchart.css", "assets/javascripts/flowchart.js"):
+            assert any(p.endswith(own) for p in paths) == is_flowchart, f"{path or 'home'}: {own}"
+        if path == "":
+            with pg.expect_request(lambda r: r.url.endswith("/search/search_index.json"), timeout=10_000):
+                pg.keyboard.press("s")  # Material's shortcut opens search: now the index comes
+        context.close()
+
+
 def test_index_table_filters_and_sorts(page, site_url, dataset):
     page.goto(site_url + "causes/")
     page.get_by_label("Filter this table").fill("kidney")
@@ -203,7 +233,7 @@ def test_glossary_term_shows_its_meaning_on_a_tap(phone, site_url):
     phone.keyboard.press("Escape")
     tip.wait_for(state="hidden", timeout=5_000)
     abbr.focus()
-    phone.locator(".md-content a[href$='/emergency/']").first.click()  # instant navigation to another page
+    phone.locator(".md-content a[href$='/emergency/']").first.click()  # on to another page: the box does not follow
     phone.wait_for_url("**/emergency/")
     assert not phone.locator(".bsg-tip").is_visible()
     assert not phone.errors_seen, phone.errors_seen

@@ -4,8 +4,7 @@ The contract (flowchart.js, macros/pages/triage_page.py): ``#triage-app``;
 each screen ``data-screen``; each sign ``data-finding``; the result
 ``data-tier``. The stepper must agree with ``python -m macros.triage``
 (``macros.data.triage.Rules``) for every reader. The site is built with
-SITE_URL = the test server (conftest.built_site), so Material's instant
-navigation is on, as on the published site. Each test is a reader arriving
+SITE_URL = the test server (conftest.built_site), as published. Each test is a reader arriving
 by a link, Back/Forward or a table-of-contents click, on a 390x844 phone or a
 desktop, or offline from file://.
 """
@@ -24,15 +23,6 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 
 
-def _instant(pg) -> bool:
-    """True when the last navigation was an in-place instant navigation (no new document)."""
-    return pg.evaluate("window.__bsgDocumentMark === true")
-
-
-def _mark_document(pg) -> None:
-    pg.evaluate("window.__bsgDocumentMark = true")
-
-
 def _in_view(pg, selector: str) -> bool:
     box = pg.locator(selector).first.bounding_box()
     height = pg.viewport_size["height"]
@@ -40,9 +30,8 @@ def _in_view(pg, selector: str) -> bool:
 
 
 def _arrive_by_link(pg, url: str) -> None:
-    """Open url, then follow its "Check your symptoms step by step" link as a reader does (instant navigation)."""
+    """Open url, then follow its "Check your symptoms step by step" link as a reader does."""
     pg.goto(url)
-    _mark_document(pg)
     pg.get_by_role("link", name="Check your symptoms step by step").first.click()
     ready(pg)
 
@@ -206,15 +195,13 @@ def test_first_screen_is_in_the_html_and_nothing_moves(browser, site_url, datase
 # ---- arriving as a reader does ----------------------------------------------------------
 
 def test_arriving_from_the_home_page_starts_at_the_top(reader, site_url, rules):
-    """Material's instant navigation keeps the last page's scroll: the first screen must still be at the top."""
+    """Following the link from far down the home page: the first screen is at the top, in view."""
     reader.goto(site_url)
-    _mark_document(reader)
     link = reader.get_by_role("link", name="Check your symptoms step by step").last
     link.scroll_into_view_if_needed()
     assert reader.evaluate("window.scrollY") > 200 or reader.viewport_size["height"] > 800
     link.click()
     ready(reader)
-    assert _instant(reader), "instant navigation did not run: the test would not catch the published-site bug"
     assert reader.evaluate("window.scrollY") == 0
     assert _in_view(reader, "#triage-app .triage-legend-text")
     answer(reader, [])
@@ -225,7 +212,6 @@ def test_arriving_from_the_home_page_starts_at_the_top(reader, site_url, rules):
 def test_arriving_from_a_record_page(reader, site_url, rules):
     _arrive_by_link(reader, site_url + "causes/muscle-strain/")
     assert shown_screen(reader) == rules.screens[0][0]
-    assert _instant(reader)
     assert not reader.errors_seen, reader.errors_seen
 
 
@@ -250,7 +236,6 @@ def test_back_and_forward_between_pages_and_screens(reader, site_url, rules):
     assert shown_screen(reader) == rules.screens[0][0]
     answer(reader, ["saddle-numbness"])
     assert reader.locator("#triage-app .triage-result").get_attribute("data-tier") == "emergency"
-    assert _instant(reader)
     assert not reader.errors_seen, reader.errors_seen
 
 
@@ -262,7 +247,6 @@ def test_survives_its_own_table_of_contents(page, site_url, rules):
     assert shown_screen(page) == rules.screens[1][0]  # the stepper keeps its place and still answers
     answer(page, [])
     assert shown_screen(page) == rules.screens[2][0]
-    assert _instant(page)
     assert not page.errors_seen, page.errors_seen
 
 
@@ -273,7 +257,6 @@ def test_answers_link_followed_from_another_page(reader, site_url, rules):
     assert (tier, outcome) == ("urgent", "urgent-cancer") and count == len(rules.screens)
     answers = reader.evaluate("location.hash")
     reader.goto(site_url + "emergency/")
-    _mark_document(reader)
     reader.evaluate("""answers => {
         const a = document.createElement('a');
         a.href = '../flowchart/' + answers; a.id = 'bsg-test-link'; a.textContent = 'my result';
@@ -283,7 +266,6 @@ def test_answers_link_followed_from_another_page(reader, site_url, rules):
     reader.locator("#triage-app .triage-result").wait_for(timeout=10_000)
     assert reader.locator("#triage-app .triage-result").get_attribute("data-tier") == "urgent"
     assert reader.locator(".triage-summary li").count() == count
-    assert _instant(reader)
     assert not reader.errors_seen, reader.errors_seen
 
 

@@ -306,6 +306,39 @@ def test_no_external_scripts_stylesheets_or_images(built_site, parsed):
     assert not external, "assets loaded from other hosts:\n" + "\n".join(external[:200])
 
 
+def _own_classes(stylesheet: Path) -> set[str]:
+    """The class names a stylesheet of ours styles (Material's md-* left out)."""
+    css = re.sub(r"/\*.*?\*/", "", stylesheet.read_text(encoding="utf-8"), flags=re.S)
+    return {name for name in re.findall(r"\.([A-Za-z][\w-]*)", css) if not name.startswith("md-")}
+
+
+def test_each_page_downloads_the_page_assets_it_uses_and_no_other(built_site, parsed):
+    """Issue 22: the stylesheets and scripts a page names itself (macros.pages.PAGE_ASSETS) are linked by exactly
+    the pages that use them: a stylesheet by each page with a class its own selectors style, the flowchart's script
+    by the stepper's page, the index tables' script by each page with a sortable table."""
+    from macros.pages import LISTS_STYLESHEET, PAGE_ASSETS, render, triage_page
+
+    styles = {asset: _own_classes(ROOT / "docs" / asset) for asset in PAGE_ASSETS if asset.endswith(".css")}
+    assert styles[LISTS_STYLESHEET] >= {"sign-list", "az-list", "matrix", "index-cards", "anatomy-diagram"}
+    wrong, counts = [], dict.fromkeys(PAGE_ASSETS, 0)
+    for source, parser in parsed.items():
+        html = (built_site / source).read_text(encoding="utf-8")
+        classes = {c for value in re.findall(r'class="([^"]*)"', html) for c in value.split()}
+        uses = {asset: bool(classes & own) for asset, own in styles.items()}
+        uses[triage_page.SCRIPT] = 'id="triage-app"' in html
+        uses[render.TABLES_SCRIPT] = "sortable-table" in classes
+        fetched = {urllib.parse.urljoin(SITE + source, value) for tag, attr, value, _line, _rel in parser.urls
+                   if (tag, attr) in (("link", "href"), ("script", "src"))}
+        for asset in PAGE_ASSETS:
+            linked = SITE + asset in fetched
+            counts[asset] += linked
+            if linked != uses[asset]:
+                wrong.append(f"{source}: {'uses' if uses[asset] else 'does not use'} {asset} but "
+                             f"{'does not link' if not linked else 'links'} it")
+    assert not wrong, "\n".join(wrong[:50])
+    assert all(counts.values()), counts
+
+
 def test_search_index_locations_resolve(built_site, parsed):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = index["docs"]

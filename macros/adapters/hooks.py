@@ -139,6 +139,22 @@ def template_problems(files, config) -> list[str]:
 
 
 def on_post_build(config):
+    minify_page_assets(Path(config["site_dir"]))
     # Open data: the records as JSON under api/, with their schemas (docs/open-data.md).
     ds = site.current()
     api.write(ds, Path(config["site_dir"]), ds.schema_dir, site_url=config.get("site_url") or "")
+
+
+def minify_page_assets(site_dir: Path) -> None:
+    """The assets a page names itself (pages.PAGE_ASSETS), minified where they are, under the same names, with
+    the minifiers mkdocs-minify-plugin uses for guide.css and guide.js (it would rename them). Idempotent, so a
+    serve rebuild that does not copy them again changes nothing."""
+    import csscompressor
+    import jsmin
+
+    for asset in pages.PAGE_ASSETS:
+        path = site_dir / asset
+        if path.is_file():
+            source = path.read_text(encoding="utf-8")
+            small = csscompressor.compress(source) if asset.endswith(".css") else jsmin.jsmin(source, quote_chars="'\"`")
+            path.write_text(small, encoding="utf-8")

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 
 from ..data.kinds import KINDS
 from ..data.model import Dataset
-from . import render, seo, text
+from . import render, seo, text, triage_page
+
+# Our stylesheets and scripts that a page names itself, so that only the pages using them download them (issue 22),
+# where extra_css / extra_javascript would put them on every page: the flowchart's (triage_page.stepper), the index
+# tables' (render.index_page) and the list pages' stylesheet (overrides/main.html). mkdocs-minify-plugin renames
+# what it minifies, so the MkDocs hook minifies these in place with the plugin's own minifiers.
+LISTS_STYLESHEET = "assets/stylesheets/lists.css"
+PAGE_ASSETS = (triage_page.STYLESHEET, triage_page.SCRIPT, render.TABLES_SCRIPT, LISTS_STYLESHEET)
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,7 @@ def generate(ds: Dataset, urls: seo.Urls, site_name: str) -> dict[str, Page]:
     """Docs path ("causes/kidney-stones.md") -> generated page: each kind's index, then a page per record.
 
     A record page's front matter holds its schema.org JSON-LD (``bsg_jsonld``), which overrides/main.html
-    prints in <head> (never in the content, where Material's instant navigation would re-run it as a script);
+    prints in <head> (never in the content, where Material's instant navigation, were it on, would re-run it);
     ``urls`` and ``site_name`` are the build's, for its links."""
     pages: dict[str, Page] = {}
     for kind in KINDS:

@@ -61,6 +61,7 @@ def _treatment_type(rec: Record) -> str:
 def about(ds: Dataset, rec: Record, urls: Urls) -> dict[str, Any]:
     """The record as a schema.org medical entity, with its links to other records."""
     kind = rec.kind
+    grades = vocab.grades()
     schema_type = _treatment_type(rec) if kind == "treatments" else ABOUT_TYPES[kind]
     out: dict[str, Any] = {"@type": schema_type, "name": rec.title}
     names = [n for n in [rec.get("medical_name"), *(rec.get("also_called") or [])] if n]
@@ -71,7 +72,10 @@ def about(ds: Dataset, rec: Record, urls: Urls) -> dict[str, Any]:
     if kind == "causes":
         out["code"] = [{"@type": "MedicalCode", "code": code, "codingSystem": "ICD-10"} for code in rec.get("icd10") or []]
         out["signOrSymptom"] = [_ref(urls, "MedicalSignOrSymptom", ds.get("symptoms", e["id"])) for e in rec["symptoms"]]
-        out["possibleTreatment"] = [_ref(urls, _treatment_type(tr), tr) for tr, _ in ds.cause_treatments(rec.id)]
+        # Only what guidelines recommend or say to consider for this cause: a search engine shows possibleTreatment
+        # as "treatments", and bed rest or traction (graded against) must not appear there.
+        out["possibleTreatment"] = [_ref(urls, _treatment_type(tr), tr) for tr, entry in ds.cause_treatments(rec.id)
+                                    if grades.rank(entry["grade"]) <= grades.rank("consider")]
         out["riskFactor"] = [_ref(urls, "MedicalRiskFactor", rf) for rf in ds.cause_risk_factors(rec.id)]
         out["associatedAnatomy"] = [_ref(urls, "AnatomicalStructure", a) for a in ds.cause_anatomy(rec.id)]
     elif kind == "symptoms":

@@ -46,7 +46,6 @@ def rules_json(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> dict:
         "combinations": [{"id": c.id, "lines": [sorted(line) for line in c.lines], "at_least": c.at_least, "outcome": c.outcome}
                          for c in rules.combinations],
         "default": rules.default,
-        "names": {fid: _name(ds, fid) for fid in rules.asked},
         "labels": {s["id"]: s["label"] for s in tree["screens"]},
         "notes": [{"when": n["when"], "unless": n.get("unless", []), "text": n["text"]} for n in tree.get("notes", [])],
         # The printed summary names the page it came from; without a site_url the page's own address is used.
@@ -57,9 +56,9 @@ def rules_json(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> dict:
 def rules_attribute(data: dict) -> Html:
     """The rules as JSON in an HTML attribute value (strings cleaned, escaped for a double-quoted attribute).
 
-    An attribute, not a <script type="application/json"> island: Material's
-    instant navigation re-creates every inline <script> in the new page as
-    JavaScript, so a JSON island throws a SyntaxError and stops document$.
+    An attribute, not a <script type="application/json"> island: were Material's
+    instant navigation turned on, it would re-create every inline <script> of the
+    page it arrives at as JavaScript, and a JSON island would throw and stop document$.
     """
     return attr(json.dumps(clean_data(data), ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
@@ -88,23 +87,24 @@ def screen_html(ds: Dataset, index: int) -> Html:
 
 
 SCRIPT = "assets/javascripts/flowchart.js"
+STYLESHEET = "assets/stylesheets/flowchart.css"
 
 
 def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> Html:
-    """The stepper: every screen drawn (the first shown, so nothing shifts), the rules in data-rules, and its
-    script. The script is loaded by this page only, not by every page (extra_javascript would): Material's
-    instant navigation re-creates the scripts of the page it arrives at, so a reader who follows a link here
-    gets it too (flowchart.js runs its set-up once however often it is loaded)."""
+    """The stepper: its stylesheet, every screen drawn (the first shown, so nothing shifts), the rules in
+    data-rules, and its script. The stylesheet and script are named by this page only, not by every page
+    (extra_css and extra_javascript would): no other page downloads them (issue 22). The stylesheet comes
+    first in the stepper (a raw HTML block, which Markdown leaves alone), so the first screen is drawn styled."""
     data = rules_json(ds, page, dirs, site_url)
     screens = Html().join(screen_html(ds, i) for i in range(len(ds.triage["screens"])))
     return Html(
-        '<div class="triage-stepper" id="triage-app" data-ready="false" data-rules="{}">{}'
+        '<div class="triage-stepper" id="triage-app" data-ready="false" data-rules="{}"><link rel="stylesheet" href="{}">{}'
         '<div class="triage-result-slot"></div><div class="triage-buttons triage-nav"></div>'
         '<p class="visually-hidden" role="status" aria-live="polite" id="triage-status"></p></div>\n'
         '<noscript><p class="triage-loading">The step-by-step check needs JavaScript. Without it, open '
         '"The whole check on paper" below and go through it screen by screen.</p></noscript>\n'
         '<script src="{}" defer></script>\n'
-    ).format(rules_attribute(data), screens, asset_href(page, SCRIPT, dirs))
+    ).format(rules_attribute(data), asset_href(page, STYLESHEET, dirs), screens, asset_href(page, SCRIPT, dirs))
 
 
 def outcome_card(ds: Dataset, name: str, page: str, dirs: bool, level: int = 3) -> Html:

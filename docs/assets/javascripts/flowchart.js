@@ -15,9 +15,10 @@
  * and reloaded; nothing is stored or sent. Each screen adds a history entry,
  * so Back goes back one screen. Data text is only ever set with textContent.
  *
- * Why an attribute and not <script type="application/json">: Material's
- * instant navigation re-creates every inline script of the new page as
- * JavaScript, and a JSON island then throws and stops document$.
+ * Why an attribute and not <script type="application/json">: were Material's
+ * instant navigation turned on (mkdocs.yml leaves it off), it would re-create
+ * every inline script of the new page as JavaScript, and a JSON island would
+ * throw and stop document$.
  *
  * Test contract (keep): #triage-app; each screen has data-screen; each sign
  * data-finding; the result data-tier (and data-outcome-id). The buttons are
@@ -27,8 +28,8 @@
 (function () {
   "use strict";
 
-  // Loaded by the flowchart page itself (macros/pages/triage_page.py stepper), so instant navigation loads it
-  // again on each arrival: set up once; the first set-up's bsgOnPage(init) runs init on every later page.
+  // Loaded by the flowchart page itself (macros/pages/triage_page.py stepper). Set up once even if loaded
+  // twice (instant navigation, were it on, would load it on each arrival; bsgOnPage(init) runs init per page).
   if (window.bsgFlowchartLoaded) return;
   window.bsgFlowchartLoaded = true;
 
@@ -115,8 +116,8 @@
   }
 
   /* push: a new history entry (a screen answered); otherwise replace the current one.
-   * The state stays null so that Material's instant navigation, which only
-   * re-fetches when the path changes, leaves same-page entries alone. */
+   * The state stays null: Material's instant navigation, were it on, only
+   * re-fetches when the path changes and leaves same-page entries alone. */
   function writeTicks(rules, ticks, push) {
     var url = urlFor(rules, ticks), hash = window.location.hash;
     if (url === window.location.pathname + window.location.search + hash) return;
@@ -181,7 +182,11 @@
     this.render(state, options && options.focus);
   };
 
-  Stepper.prototype.name = function (fid) { return this.rules.names[fid] || fid; };
+  // A sign's name is its tick box's words on the page (the same title the rules were written with).
+  Stepper.prototype.name = function (fid) {
+    var box = this.app.querySelector('input[data-finding="' + fid + '"]');
+    return box ? box.parentNode.querySelector("span").textContent : fid;
+  };
 
   /* The result is the outcome's care card from the paper checklist: a copy,
    * its headings one level up (here it sits under the page's h1), with why,
@@ -301,8 +306,8 @@
     };
     current = new Stepper(app, rules);
     var ticks = readTicks(rules);
-    // Arriving by a link, Material's instant navigation keeps the last page's
-    // scroll position: start at the top, with the first screen in view.
+    // With no answers in the address, start at the top with the first screen
+    // in view, whatever scroll position the browser or theme restored.
     if (!window.location.hash) window.scrollTo(0, 0);
     if (!ticks.length) {
       current.status.textContent = "Step 1 of " + rules.screens.length + ": " + current.forms[0].querySelector(".triage-legend-text").textContent;
