@@ -486,6 +486,30 @@ def rule_icd10_checked(ds: Dataset) -> Iterator[Problem]:
                                                               "found in; add their web addresses under against:")
 
 
+_POSITION = re.compile(r"\b(?:above|below)\b", re.IGNORECASE)
+
+
+def rule_care_cards_point_nowhere(ds: Dataset) -> Iterator[Problem]:
+    """A cause's "when to get help" situation does not point 'above' or 'below' at another card: the cards are shown
+    least urgent first on a self-care or soon cause's page and most urgent first otherwise (macros/pages/render.py
+    cause_page), so such a word points at the wrong card when the order or the cause's urgency changes (the
+    self-care card of four causes said "none of the warning signs above" with every warning sign below it).
+    A cause whose situations are all one tier (one card) may: its lines keep their order."""
+    for rec in ds.kind("causes").values():
+        situations = rec.get("when_to_get_help")
+        if not isinstance(situations, list):
+            continue
+        if len({s.get("tier") for s in situations if isinstance(s, dict)}) < 2:
+            continue
+        for i, entry in enumerate(situations):
+            text = entry.get("situation") if isinstance(entry, dict) else None
+            if isinstance(text, str) and (found := _POSITION.search(text)):
+                yield problem(rec, ("when_to_get_help", i, "situation"),
+                              f"says '{found.group()}', but the care cards are shown least urgent first on a self-care or "
+                              f"soon cause's page and most urgent first on the others, so it can point at the wrong card; "
+                              f"write 'on this page' or name the signs")
+
+
 def rule_causes_treated(ds: Dataset) -> Iterator[Problem]:
     """Every cause has at least one treatment verdict, so its page can say what helps."""
     for rec in ds.kind("causes").values():
@@ -553,6 +577,7 @@ def all_rules():
         rule_urgency_note_agrees,
         rule_thresholds,
         rule_icd10_checked,
+        rule_care_cards_point_nowhere,
         rule_causes_treated,
         rule_headline_grade,
         rule_review,
