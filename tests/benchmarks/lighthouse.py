@@ -135,7 +135,7 @@ def compare(projects: dict[str, Path], work: Path, runs: int = 3) -> list[list[s
                 load = os.getloadavg()[0]
                 med = {k: statistics.median(r[k] for r in results) for k in results[0]}
                 rows.append([page, label, f"{med['score']:.0f}", f"{med['fcp']:.1f} s", f"{med['lcp']:.1f} s", f"{med['tbt']:.0f} ms",
-                             f"{med['cls']:.3f}", f"{med['bytes'] / 1024:.0f} KB", f"{load:.2f}"])
+                             f"{med['cls']:.3f}", f"{med['bytes'] / 1024:.1f} KB", f"{load:.2f}"])
                 print(" | ".join(rows[-1]), file=sys.stderr)
     finally:
         for server, _url in served.values():
