@@ -48,29 +48,33 @@ def run(*cmd, **kw) -> None:
         sys.exit(result.returncode)
 
 
-def ensure_venv(requirements: str) -> None:
-    if not PY.exists():
+def ensure_venv(requirements: str, where: Path = VENV) -> Path:
+    """The virtual environment ``where`` with the pinned ``requirements`` and the project (editable) installed,
+    reinstalled only when a requirements file or pyproject.toml changed; returns its python."""
+    py = where / ("Scripts" if os.name == "nt" else "bin") / "python"
+    if not py.exists():
         try:
-            venv.create(VENV, with_pip=True)
+            venv.create(where, with_pip=True)
         except Exception as exc:  # Debian without python3-venv has no ensurepip
             if shutil.which("apt-get") and _can_sudo():
                 _apt("python3-venv")
-                shutil.rmtree(VENV, ignore_errors=True)
-                run(sys.executable, "-m", "venv", VENV)
+                shutil.rmtree(where, ignore_errors=True)
+                run(sys.executable, "-m", "venv", where)
             else:
                 sys.exit(f"cannot create .venv ({exc}); install python3-venv and retry")
     files = [ROOT / "requirements.txt"] + ([ROOT / requirements] if requirements != "requirements.txt" else []) + [ROOT / "pyproject.toml"]
-    stamp = VENV / f".installed-{requirements}"
+    stamp = where / f".installed-{requirements}"
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
-        return
+        return py
     # Every pin carries its hashes: pip refuses any file that does not match (and any unpinned dependency).
-    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", requirements)
+    run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", requirements)
     # The project's own package (macros), editable: mkdocs' hook, tests and the benchmark import it from here.
     # Its build backend (flit_core) is one of the hashed pins above, so nothing unpinned is fetched.
-    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
+    run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
         "--no-index", "--editable", ROOT)
     stamp.write_text(digest)
+    return py
 
 
 def _can_sudo() -> bool:
@@ -132,17 +136,7 @@ def build_zensical(offline: bool = False) -> Path:
     expanded macros, feed.xml, api/) into build/zensical/docs, inside the project as Zensical requires, and
     Zensical builds it with a copy of mkdocs.yml pointing there. Zensical (requirements-zensical.txt) has a
     venv of its own. Returns the site folder (build/zensical/site, or build/zensical-offline/site with OFFLINE=true)."""
-    py = ZENSICAL_VENV / ("Scripts" if os.name == "nt" else "bin") / "python"
-    if not py.exists():
-        run(sys.executable, "-m", "venv", ZENSICAL_VENV)
-    stamp = ZENSICAL_VENV / ".installed"
-    files = [ROOT / "requirements.txt", ROOT / "requirements-zensical.txt", ROOT / "pyproject.toml"]
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
-    if not stamp.exists() or stamp.read_text() != digest:
-        run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", "requirements-zensical.txt")
-        run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
-            "--no-index", "--editable", ROOT)
-        stamp.write_text(digest)
+    py = ensure_venv("requirements-zensical.txt", ZENSICAL_VENV)
     work = ROOT / "build" / ("zensical-offline" if offline else "zensical")
     site = work / "site"  # Zensical wants docs_dir and site_dir inside the folder of its config file
     env = {**ENV, "OFFLINE": "true"} if offline else {k: v for k, v in ENV.items() if k != "OFFLINE"}

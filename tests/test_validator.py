@@ -152,6 +152,19 @@ def test_invalid_fixture(case, data_copy, capsys):
     assert "Traceback" not in out
 
 
+def test_emergency_page_list_fits(data_copy, capsys, monkeypatch):
+    """rule_triage_emergency_page_fits, with the limit lowered to none: the fixture has one emergency outcome a single
+    sign leads to, and eleven would need eleven emergency findings. (It was a ValueError while rendering the page.)"""
+    from macros.data import triage
+
+    monkeypatch.setattr(triage, "MAX_SIGNS", 0)
+    code, out = run_validator(data_copy, capsys)
+    assert code == 1
+    assert out.splitlines()[0] == ("data/triage.yaml:21: outcomes.emergency-legs: is emergency outcome 1 with for_findings, "
+                                   "and the emergency page lists at most 0 (one line each); list several findings under one "
+                                   "emergency outcome")
+
+
 def test_cli_exit_codes_and_no_traceback(tmp_path):
     """The real command, as CI and contributors run it (without an argument it checks ./data: model.DATA_DIR;
     dev.py validate and dev.py test run it on the real data)."""

@@ -47,6 +47,7 @@ from .model import Dataset
 from .problems import Problem, problem
 
 MAX_SCREENS = 5  # + the outcome screen: every reader reaches an outcome in at most 6 screens
+MAX_SIGNS = 10  # the emergency page's list: one line per emergency outcome a single sign leads to (issue 20)
 MAX_CHOICES = 64  # a rule with more choices of one finding per line is checked on a covering set (see readers)
 # Words a red-flag (urgent or emergency) outcome must never use: NICE NG234, clinical reference section 7.
 REASSURING = ("rarely serious", "nothing to worry", "no need to", "not serious", "don't worry", "do not worry")
@@ -358,5 +359,17 @@ def rule_triage_scenarios(ds: Dataset):
                           f"{result.outcome} (by {result.rule}); fix the rules' outcomes or the scenario")
 
 
+def rule_triage_emergency_page_fits(ds: Dataset):
+    """The emergency page lists, one line each, every emergency outcome that a single sign leads to: at most
+    MAX_SIGNS, because a frightened reader scans at most ten lines (macros/pages/emergency_page.py)."""
+    if compile_rules(ds) is None:
+        return
+    listed = [oid for oid, o in ds.triage["outcomes"].items() if o["tier"] == "emergency" and o.get("for_findings")]
+    if len(listed) > MAX_SIGNS:
+        yield problem(ds.singles["triage"], ("outcomes", listed[MAX_SIGNS]),
+                      f"is emergency outcome {len(listed)} with for_findings, and the emergency page lists at most {MAX_SIGNS} "
+                      f"(one line each); list several findings under one emergency outcome")
+
+
 RULES = [rule_triage_present, rule_triage_asked, rule_triage_outcomes, rule_triage_no_reassurance,
-         rule_triage_more_never_lowers, rule_triage_scenarios]
+         rule_triage_emergency_page_fits, rule_triage_more_never_lowers, rule_triage_scenarios]
