@@ -52,9 +52,10 @@ def page_path(site: Path, page: Path) -> str:
 def _axe_violations(page, axe) -> list[dict]:
     # Material sizes its sidebars from the page's layout in script after "load": on a busy machine a short page's
     # navigation was caught for one frame taller than its box (a scrollable region). Let two frames pass first.
-    # guide.css lays out what follows a page's first section only when it scrolls near (content-visibility:
-    # auto); axe cannot tell the colours of what is not drawn. Draw it all, as a reader scrolling there gets it.
-    page.add_style_tag(content=".md-content__inner > * { content-visibility: visible !important; }")
+    # guide.css lays out what follows a page's first section, and each table card on a phone, only when it scrolls
+    # near (content-visibility: auto); axe cannot tell the colours of what is not drawn. Draw it all, as a reader
+    # scrolling there gets it.
+    page.add_style_tag(content=".md-content__inner, .md-content__inner * { content-visibility: visible !important; }")
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return axe.run(page, options=AXE_OPTIONS).response["violations"]
 

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import re
 import subprocess
@@ -297,9 +298,8 @@ def compare_records(old: model.Dataset, new: model.Dataset, report: Report) -> N
         if ak[0] == "triage":  # screens, outcomes, rules and scenarios entry by entry; the rest as fields
             rows = _triage_entries(b.data, a.data, report)
         else:
-            rows, shown_in_full = _care_cards(b.data, a.data, where, report)
-            rows += diff_value((), {k: v for k, v in b.data.items() if k not in shown_in_full},
-                               {k: v for k, v in a.data.items() if k not in shown_in_full}, where, report)
+            rows, old_rest, new_rest = _care_cards(b.data, a.data, where, report)
+            rows += diff_value((), old_rest, new_rest, where, report)
         rows += _review_claim(b.data, a.data, where, report)
         rows = [r for r in rows if not (bk != ak and r.startswith("id: "))]  # the rename is listed above
         if rows:
@@ -316,33 +316,58 @@ def _card(entry: Any) -> str:
     return f"({words('tier', entry.get('tier'))}) {_full(entry.get('situation'))}"
 
 
-def _care_cards(old: dict, new: dict, where: str, report: Report) -> tuple[list[str], set[str]]:
+def _care_cards(old: dict, new: dict, where: str, report: Report) -> tuple[list[str], dict, dict]:
     """The words on a record's emergency and urgent care cards (when_to_get_help situations of those tiers, and
-    the urgency_note of a finding whose urgency is one), old and new in full and flagged when they change; and
-    the fields shown here in full, left out of the field-by-field comparison."""
-    def cards(data: dict) -> list[dict]:
-        entries = data.get("when_to_get_help")
-        return [e for e in entries if isinstance(e, dict) and triage.red_flag(e.get("tier"))] if isinstance(entries, list) else []
+    the urgency_note of a finding whose urgency is one), old and new in full and flagged when they change, a card
+    whose tier was lowered flagged as lowering care; and old and new without what these rows show, for the
+    field-by-field comparison (so no card is listed twice)."""
+    def entries(data: dict) -> list:
+        found = data.get("when_to_get_help")
+        return found if isinstance(found, list) else []
+
+    def red(entry: Any) -> bool:
+        return isinstance(entry, dict) and triage.red_flag(entry.get("tier"))
 
     rows: list[str] = []
-    old_cards, new_cards = cards(old), cards(new)
-    before = [c for c in old_cards if c not in new_cards]  # cards whose words or tier changed, in order
-    after = [c for c in new_cards if c not in old_cards]
-    for i in range(max(len(before), len(after))):
-        b, a = (side[i] if i < len(side) else None for side in (before, after))
-        rows.append("⚠ when_to_get_help: an emergency or urgent care card changed:\n"
-                    f"  - before: {_card(b) if b else '(no such card)'}\n"
+    old_all, new_all = entries(old), entries(new)
+    before = [c for c in old_all if red(c) and c not in new_all]  # cards whose words or tier changed, in order
+    after = [c for c in new_all if red(c) and c not in old_all]
+    # Each changed card with the new card of the same words (its tier changed, perhaps out of emergency and urgent,
+    # shown here with its new tier); cards whose words changed, old and new in order.
+    pairs, unmatched, rest, shown_new = [], [], list(after), list(after)
+    for b in before:
+        same = next((n for n in new_all if isinstance(n, dict) and n not in old_all and n.get("situation") == b.get("situation")), None)
+        if same is None:
+            unmatched.append(b)
+            continue
+        pairs.append((b, same))
+        if any(same is a for a in rest):
+            rest = [a for a in rest if a is not same]
+        else:
+            shown_new.append(same)
+    pairs += list(itertools.zip_longest(unmatched, rest))
+    for b, a in pairs:
+        line = "⚠ when_to_get_help: an emergency or urgent care card changed:"
+        if b and a and _lower("tier", b.get("tier"), a.get("tier")):
+            report.lowers.append(f"{where}: when_to_get_help › situation {shown(b.get('situation'))} › tier: "
+                                 f"{words('tier', b.get('tier'))} -> {words('tier', a.get('tier'))}")
+            line = "⚠ when_to_get_help: an emergency or urgent care card lowered:"
+        rows.append(f"{line}\n  - before: {_card(b) if b else '(no such card)'}\n"
                     f"  - now: {_card(a) if a else '(no longer an emergency or urgent card)'}")
         report.checks.append(f"{where}: new words on an emergency or urgent care card (when_to_get_help); "
                              "read it in full below")
-    full: set[str] = set()
+    old_rest, new_rest = dict(old), dict(new)
+    if before or shown_new:
+        old_rest["when_to_get_help"] = [e for e in old_all if not any(e is b for b in before)]
+        new_rest["when_to_get_help"] = [e for e in new_all if not any(e is n for n in shown_new)]
     tier = next((t for t in (old.get("urgency"), new.get("urgency")) if triage.red_flag(t)), None)
     if tier and old.get("urgency_note") != new.get("urgency_note"):
-        full.add("urgency_note")
+        old_rest.pop("urgency_note", None)
+        new_rest.pop("urgency_note", None)
         rows.append(f"⚠ urgency_note (urgency {words('tier', tier)}) changed:\n"
                     f"  - before: {_full(old.get('urgency_note'))}\n  - now: {_full(new.get('urgency_note'))}")
         report.checks.append(f"{where}: new words in the urgency_note of a finding with urgency {words('tier', tier)}; read it in full below")
-    return rows, full
+    return rows, old_rest, new_rest
 
 
 def _claim(data: dict) -> tuple[Any, Any]:
