@@ -11,7 +11,7 @@ import pytest
 
 from macros.data import vocab
 
-from .conftest import skip_search, type_until_results
+from .conftest import type_until_results
 
 pytestmark = pytest.mark.browser
 
@@ -82,57 +82,7 @@ def test_offline_search_from_file_url(page, offline_site):
     assert all(u.startswith("file://") or urlsplit(u).scheme in ("data", "blob", "about") for u in page.requests_seen), page.requests_seen
 
 
-# ---- phones: action first, nothing wider than the screen (issue 12) ----------------
-
-THREE_SCREENS = 3 * 844  # a 390x844 phone
-FOUR_SCREENS = 4 * 844
-
-
-
-@pytest.mark.long
-def test_record_pages_put_care_cards_and_self_care_in_the_first_three_screens(phone, site_url, dataset):
-    """On a phone, "What you can do" and the first care card begin within 2,532 px of the top; every care card within
-    three screens on urgent and emergency pages, within four on self-care and soon pages, which lead with what you can
-    do and list the get-help cards least urgent first, as the NHS does (the summary card in the first screen links to them)."""
-    skip_search(phone)
-    checked = 0
-    for kind in ("causes", "symptoms", "risk-factors", "treatments"):
-        for rid in dataset.kind(kind):
-            phone.goto(f"{site_url}{kind}/{rid}/", wait_until="domcontentloaded")
-            tops = phone.evaluate("""() => {
-                const y = el => Math.round(el.getBoundingClientRect().top + window.scrollY);
-                const self = document.getElementById('what-you-can-do');
-                return {cards: [...document.querySelectorAll('.md-content .care-card')].map(y), self: self ? y(self) : null,
-                        jumps: !!document.querySelector('.page-jumps') && getComputedStyle(document.querySelector('.page-jumps')).display !== 'none'};
-            }""")
-            rec = dataset.get(kind, rid)
-            if kind == "causes":
-                assert tops["cards"], f"{kind}/{rid}: no care card"
-                assert (tops["self"] is not None) == bool(rec.get("self_care")), f"{kind}/{rid}: 'What you can do' missing"
-            if kind in ("causes", "treatments"):
-                assert tops["jumps"], f"{kind}/{rid}: no 'On this page' list on a phone"
-            calm = kind == "causes" and vocab.tiers().rank(rec["urgency"]) >= vocab.tiers().rank("soon")
-            first = [t for t in tops["cards"][:1] + [tops["self"]] if t is not None and t > THREE_SCREENS]
-            late = [t for t in tops["cards"] if t > (FOUR_SCREENS if calm else THREE_SCREENS)]
-            assert not first and not late, f"{kind}/{rid}: care cards or 'What you can do' start at {first + late} px, too far down"
-            checked += 1
-    assert checked > 60
-
-
-@pytest.mark.long
-def test_no_page_is_wider_than_a_phone(phone, site_url, built_site):
-    """At 390x844 no page scrolls sideways: wide tables scroll in their own frame or stack into cards."""
-    skip_search(phone)
-    pages = [p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if p.name != "404.html"]
-    assert len(pages) > 150
-    wide = {}
-    for rel in sorted(pages):
-        phone.goto(site_url + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), wait_until="domcontentloaded")
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        if width > 390:
-            wide[rel] = width
-    assert wide == {}
-
+# ---- phones (every page on a phone: tests/test_first_screen.py) ---------------------------
 
 def test_matrices_scroll_in_their_frame_with_sticky_row_labels(phone, site_url):
     # Causes x symptoms shows a list instead on a phone (issue 20): test_causes_symptoms_on_a_phone.
@@ -153,8 +103,6 @@ def test_matrices_scroll_in_their_frame_with_sticky_row_labels(phone, site_url):
 
 def test_causes_index_shows_every_tier_badge_on_a_phone(phone, page, site_url, dataset):
     """Issue 20: at 390 px each cause is a card with its name and tier badge on screen, most urgent first."""
-    from macros.data import vocab
-
     phone.goto(site_url + "causes/")
     rows = phone.locator(".index-cards tbody tr")
     assert rows.count() == len(dataset.kind("causes"))
