@@ -589,28 +589,10 @@ def readers_checked(old: triage.Rules, new: triage.Rules, scenarios: Iterable[It
     return base | {reader | {fid} for reader in base for fid in extra if fid not in reader}
 
 
-class _Remembering:
-    """The rules, with evaluate() remembering its answers: the stepper asks it the same findings for many readers."""
-
-    run = triage.Rules.run  # the stepper itself, reading screens and evaluate from here
-
-    def __init__(self, rules: triage.Rules):
-        self._rules, self._seen = rules, {}
-
-    def __getattr__(self, name: str):
-        return getattr(self._rules, name)
-
-    def evaluate(self, findings: Iterable[str]) -> triage.Result:
-        key = frozenset(findings)
-        if key not in self._seen:
-            self._seen[key] = self._rules.evaluate(key)
-        return self._seen[key]
-
-
 def reader_changes(old: triage.Rules, new: triage.Rules, scenarios: Iterable[Iterable[str]] = ()) -> list[ReaderGroup]:
     """Every group of readers checked whose tier or outcome differs (see the module docstring), lowerings first."""
     groups: dict[tuple[str, str, str, str], list[frozenset[str]]] = {}
-    old_run, new_run = _Remembering(old).run, _Remembering(new).run
+    old_run, new_run = old.run, new.run
     for reader in sorted(readers_checked(old, new, scenarios), key=lambda r: (len(r), sorted(r))):
         (before, _n), (after, _m) = old_run(reader), new_run(reader)
         if (before.tier, before.outcome) != (after.tier, after.outcome):

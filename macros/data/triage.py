@@ -99,9 +99,20 @@ class Rules:
     def _rank(self) -> dict[str, int]:
         return {t: vocab.tiers().rank(t) for t in vocab.tiers().ids}
 
+    @functools.cached_property
+    def _answers(self) -> dict[frozenset[str], Result]:
+        """evaluate()'s answers so far: the stepper asks the same findings for many readers (the validator's proof,
+        the review summary's readers), and the rules never change."""
+        return {}
+
     def evaluate(self, findings: Iterable[str]) -> Result:
         """The tier and outcome for a reader with exactly these findings (order does not matter)."""
         have = frozenset(findings)
+        if have not in self._answers:
+            self._answers[have] = self._evaluate(have)
+        return self._answers[have]
+
+    def _evaluate(self, have: frozenset[str]) -> Result:
         ranks = self._rank
         best: Result | None = None
         best_rank = len(ranks)  # below self-care: any rule beats it
