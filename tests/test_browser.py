@@ -11,6 +11,7 @@ import pytest
 
 from macros.data import vocab
 
+from .benchmarks.lighthouse import PAGES as LIGHTHOUSE_PAGES
 from .conftest import type_until_results
 
 pytestmark = pytest.mark.browser
@@ -29,9 +30,8 @@ def test_no_external_requests_on_key_pages(page, site_url):
     assert not page.errors_seen, page.errors_seen
 
 
-# One page of each type Lighthouse measures (tests/benchmarks/lighthouse.py PAGES): True for the flowchart.
-FIRST_VISITS = {"": False, "causes/kidney-stones/": False, "treatments/nsaids/": False, "emergency/": False,
-                "flowchart/": True, "compare/kidney-or-back/": False}
+# One page of each type Lighthouse measures: True for the flowchart.
+FIRST_VISITS = {path: kind == "flowchart" for kind, path in LIGHTHOUSE_PAGES.items()}
 
 
 def test_a_first_visit_downloads_nothing_the_reader_has_not_asked_for(browser, site_url):

@@ -63,6 +63,7 @@ ROOT = Path(__file__).resolve().parents[2]
 import yaml  # noqa: E402
 
 from macros.data import model, schemas, yamlload  # noqa: E402
+from tests.benchmarks import markdown_table  # noqa: E402
 
 PY = sys.executable
 README = Path(__file__).resolve().parent / "README.md"
@@ -643,9 +644,7 @@ def explain(scaled, stats1, records1, per_page1, ratio1) -> list[str]:
 
 
 def render(rows: list[list[str]]) -> str:
-    out = ["| Measure | Result | Target | Met |", "| --- | --- | --- | --- |"]
-    out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(out)
+    return markdown_table(["Measure", "Result", "Target", "Met"], rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -730,10 +729,9 @@ def serve_comparison(args) -> str:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    rows = [["Tree", "Edit to page, median", "Each edit (s)", "Load average (1 min) at each turn"]]
-    rows += [[label, f"{statistics.median(t):.1f} s", ", ".join(f"{x:.1f}" for x in t), ", ".join(f"{x:.1f}" for x in loads[label])]
+    rows = [[label, f"{statistics.median(t):.1f} s", ", ".join(f"{x:.1f}" for x in t), ", ".join(f"{x:.1f}" for x in loads[label])]
              for label, t in times.items()]
-    text = "\n".join("| " + " | ".join(r) + " |" for r in [rows[0], ["---"] * len(rows[0]), *rows[1:]])
+    text = markdown_table(["Tree", "Edit to page, median", "Each edit (s)", "Load average (1 min) at each turn"], rows)
     print(text)
     return text
 

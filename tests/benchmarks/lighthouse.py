@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 from tests.background import QuietHandler, serve_in_thread
+from tests.benchmarks import markdown_table
 
 HERE = Path(__file__).resolve().parent / "lighthouse"
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,6 +148,4 @@ HEAD = ["Page", "Build", "Performance (median of runs)", "FCP", "LCP", "TBT", "C
 
 
 def table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(HEAD) + " |", "| " + " | ".join("---" for _ in HEAD) + " |"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
+    return markdown_table(HEAD, rows)
