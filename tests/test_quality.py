@@ -314,23 +314,24 @@ def _own_classes(stylesheet: Path) -> set[str]:
 
 
 def test_each_page_downloads_the_page_assets_it_uses_and_no_other(built_site, parsed):
-    """Issue 22: the stylesheets and scripts a page names itself (macros.pages.PAGE_ASSETS) are linked by exactly
+    """Issue 22: the stylesheets and scripts only some pages use (mkdocs.yml extra.page_assets) are linked by exactly
     the pages that use them: a stylesheet by each page with a class its own selectors style, the flowchart's script
     by the stepper's page, the index tables' script by each page with a sortable table."""
-    from macros.pages import LISTS_STYLESHEET, PAGE_ASSETS, render, triage_page
+    from mkdocs.config import load_config
 
-    styles = {asset: _own_classes(ROOT / "docs" / asset) for asset in PAGE_ASSETS if asset.endswith(".css")}
-    assert styles[LISTS_STYLESHEET] >= {"sign-list", "az-list", "matrix", "index-cards", "anatomy-diagram"}
-    wrong, counts = [], dict.fromkeys(PAGE_ASSETS, 0)
+    assets = [a["href"] for a in load_config(str(ROOT / "mkdocs.yml")).extra["page_assets"]]
+    styles = {asset: _own_classes(ROOT / "docs" / asset) for asset in assets if asset.endswith(".css")}
+    assert styles["assets/stylesheets/lists.css"] >= {"sign-list", "az-list", "matrix", "index-cards", "anatomy-diagram"}
+    wrong, counts = [], dict.fromkeys(assets, 0)
     for source, parser in parsed.items():
         html = (built_site / source).read_text(encoding="utf-8")
         classes = {c for value in re.findall(r'class="([^"]*)"', html) for c in value.split()}
         uses = {asset: bool(classes & own) for asset, own in styles.items()}
-        uses[triage_page.SCRIPT] = 'id="triage-app"' in html
-        uses[render.TABLES_SCRIPT] = "sortable-table" in classes
+        uses["assets/javascripts/flowchart.js"] = 'id="triage-app"' in html
+        uses["assets/javascripts/tables.js"] = "sortable-table" in classes
         fetched = {urllib.parse.urljoin(SITE + source, value) for tag, attr, value, _line, _rel in parser.urls
                    if (tag, attr) in (("link", "href"), ("script", "src"))}
-        for asset in PAGE_ASSETS:
+        for asset in assets:
             linked = SITE + asset in fetched
             counts[asset] += linked
             if linked != uses[asset]:

@@ -139,20 +139,20 @@ def template_problems(files, config) -> list[str]:
 
 
 def on_post_build(config):
-    minify_page_assets(Path(config["site_dir"]))
+    minify_page_assets(Path(config["site_dir"]), [a["href"] for a in config.extra.get("page_assets", [])])
     # Open data: the records as JSON under api/, with their schemas (docs/open-data.md).
     ds = site.current()
     api.write(ds, Path(config["site_dir"]), ds.schema_dir, site_url=config.get("site_url") or "")
 
 
-def minify_page_assets(site_dir: Path) -> None:
-    """The assets a page names itself (pages.PAGE_ASSETS), minified where they are, under the same names, with
-    the minifiers mkdocs-minify-plugin uses for guide.css and guide.js (it would rename them). Idempotent, so a
+def minify_page_assets(site_dir: Path, assets: list[str]) -> None:
+    """The assets only some pages use (mkdocs.yml extra.page_assets), minified where they are, under the same names,
+    with the minifiers mkdocs-minify-plugin uses for guide.css and guide.js (it would rename them). Idempotent, so a
     serve rebuild that does not copy them again changes nothing."""
     import csscompressor
     import jsmin
 
-    for asset in pages.PAGE_ASSETS:
+    for asset in assets:
         path = site_dir / asset
         if path.is_file():
             source = path.read_text(encoding="utf-8")

@@ -332,20 +332,14 @@ def _care_cards(old: dict, new: dict, where: str, report: Report) -> tuple[list[
     old_all, new_all = entries(old), entries(new)
     before = [c for c in old_all if red(c) and c not in new_all]  # cards whose words or tier changed, in order
     after = [c for c in new_all if red(c) and c not in old_all]
-    # Each changed card with the new card of the same words (its tier changed, perhaps out of emergency and urgent,
-    # shown here with its new tier); cards whose words changed, old and new in order.
-    pairs, unmatched, rest, shown_new = [], [], list(after), list(after)
-    for b in before:
-        same = next((n for n in new_all if isinstance(n, dict) and n not in old_all and n.get("situation") == b.get("situation")), None)
-        if same is None:
-            unmatched.append(b)
-            continue
-        pairs.append((b, same))
-        if any(same is a for a in rest):
-            rest = [a for a in rest if a is not same]
-        else:
-            shown_new.append(same)
-    pairs += list(itertools.zip_longest(unmatched, rest))
+    # A changed card goes with the new card of the same words (only its tier changed, perhaps out of emergency and
+    # urgent: shown here with its new tier); cards whose words changed go old with new, in order.
+    moved = [next((n for n in new_all if isinstance(n, dict) and n not in old_all and n.get("situation") == b.get("situation")),
+                  None) for b in before]
+    pairs = [(b, m) for b, m in zip(before, moved, strict=True) if m is not None]
+    pairs += itertools.zip_longest([b for b, m in zip(before, moved, strict=True) if m is None],
+                                   [a for a in after if not any(a is m for m in moved)])
+    shown_new = [a for _b, a in pairs if a is not None]
     for b, a in pairs:
         line = "⚠ when_to_get_help: an emergency or urgent care card changed:"
         if b and a and _lower("tier", b.get("tier"), a.get("tier")):

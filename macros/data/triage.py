@@ -370,12 +370,18 @@ def rule_triage_scenarios(ds: Dataset):
                           f"{result.outcome} (by {result.rule}); fix the rules' outcomes or the scenario")
 
 
+def tier_outcomes(tree: dict, tier: str, single: bool) -> list[tuple[str, dict]]:
+    """(id, outcome) of a tier that a single sign leads to (it lists for_findings), or with single=False that only
+    combination rules lead to, in file order: the emergency page's lists (macros/pages/emergency_page.py)."""
+    return [(oid, o) for oid, o in tree["outcomes"].items() if o["tier"] == tier and bool(o.get("for_findings")) == single]
+
+
 def rule_triage_emergency_page_fits(ds: Dataset):
     """The emergency page lists, one line each, every emergency outcome that a single sign leads to: at most
-    MAX_SIGNS, because a frightened reader scans at most ten lines (macros/pages/emergency_page.py)."""
+    MAX_SIGNS, because a frightened reader scans at most ten lines."""
     if compile_rules(ds) is None:
         return
-    listed = [oid for oid, o in ds.triage["outcomes"].items() if o["tier"] == "emergency" and o.get("for_findings")]
+    listed = [oid for oid, _o in tier_outcomes(ds.triage, "emergency", single=True)]
     if len(listed) > MAX_SIGNS:
         yield problem(ds.singles["triage"], ("outcomes", listed[MAX_SIGNS]),
                       f"is emergency outcome {len(listed)} with for_findings, and the emergency page lists at most {MAX_SIGNS} "

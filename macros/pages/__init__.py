@@ -22,14 +22,7 @@ from dataclasses import dataclass
 
 from ..data.kinds import KINDS
 from ..data.model import Dataset
-from . import render, seo, text, triage_page
-
-# Our stylesheets and scripts that a page names itself, so that only the pages using them download them (issue 22),
-# where extra_css / extra_javascript would put them on every page: the flowchart's (triage_page.stepper), the index
-# tables' (render.index_page) and the list pages' stylesheet (overrides/main.html). mkdocs-minify-plugin renames
-# what it minifies, so the MkDocs hook minifies these in place with the plugin's own minifiers.
-LISTS_STYLESHEET = "assets/stylesheets/lists.css"
-PAGE_ASSETS = (triage_page.STYLESHEET, triage_page.SCRIPT, render.TABLES_SCRIPT, LISTS_STYLESHEET)
+from . import render, seo, text
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ per sign, a ``details`` in each; ``ul.call-list``.
 from __future__ import annotations
 
 from ..data.model import Dataset, Record
+from ..data.triage import tier_outcomes
 from .compare import by_rank
 from .render import emergency_numbers, src
 from .text import Html, clean, href
@@ -58,8 +59,7 @@ def _item(ds: Dataset, name: str, node: dict, page: str, dirs: bool) -> Html:
 
 def _outcomes(ds: Dataset, tier: str, single: bool) -> list[tuple[str, dict]]:
     """The outcomes of a tier that single findings lead to (``single``), or that only combinations lead to."""
-    found = [(name, node) for name, node in ds.triage["outcomes"].items()
-             if node["tier"] == tier and bool(node.get("for_findings")) == single]
+    found = tier_outcomes(ds.triage, tier, single)
     if single:  # most urgent, then most common first: by the best rank of its findings
         def best(item):
             ranks = [r.get("rank") for r in _findings(ds, item[1]) if r.get("rank") is not None]

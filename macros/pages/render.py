@@ -20,9 +20,7 @@ from ..data import vocab
 from ..data.model import KINDS, Dataset, Record
 from ..data.review import review_status
 from .pictures import anatomy_diagram, body_map
-from .text import NL, Html, asset_href, escape, external_url, link, paragraphs
-
-TABLES_SCRIPT = "assets/javascripts/tables.js"  # the index tables' filter and sort (index_page)
+from .text import NL, Html, escape, external_url, link, paragraphs
 
 EMERGENCY_PAGE = "emergency.md"
 FLOWCHART_PAGE = "flowchart.md"
@@ -653,9 +651,6 @@ def index_page(ds: Dataset, kind: str) -> Html:
         out += [anatomy_diagram(ds, page), Html("")]
     headers, rows = _index_rows(ds, kind, records, page)
     out.append(table(headers, rows, sortable=True, classes="index-cards" if tier else ""))
-    # Its filter box and sort buttons: only index pages load the script (issue 22). An index page (<kind>/index.md)
-    # is served from its kind's folder with or without directory URLs, so the script's address is the same in both.
-    out.append(Html('<script src="{}" defer></script>').format(asset_href(page, TABLES_SCRIPT, True)))
     return NL.join(out)
 
 
@@ -696,7 +691,7 @@ def _first_sentence(text: str) -> str:
 
 def table(headers: list[object], rows: list[list[object]], sortable: bool = False, classes: str = "") -> Html:
     """A Markdown table; a sortable one is wrapped in ``<div class="sortable-table">`` (plus ``classes``), to which
-    docs/assets/javascripts/tables.js (named by ``index_page``) adds a filter box and sort buttons.
+    docs/assets/javascripts/tables.js (mkdocs.yml extra.page_assets) adds a filter box and sort buttons.
 
     Cells that are not ``Html`` are escaped (so a ``|`` in data cannot split a cell).
     """

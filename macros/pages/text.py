@@ -21,8 +21,8 @@ Markup built from parts  ``Html("<b>{}</b>").format(data)``, ``Html(", ").join(i
 External URL             ``external_url(value)``: an ``https://`` address of RFC 3986
                          characters with a real host name, escaped for an
                          attribute; ``None`` otherwise (show it as text instead).
-Site-relative URL        ``rel``/``href``/``link``/``asset_href``: built from our own docs
-                         paths, percent-encoded (ids go through it too).
+Site-relative URL        ``rel``/``href``/``link``: built from our own docs paths,
+                         percent-encoded (ids go through it too).
 JSON in a page           ``json_island(value)`` for ``<script type="application/json">``;
                          for a JSON attribute use ``attr(json.dumps(...))``.
 JSON files (open data)   ``json_text(value)``: strings cleaned, UTF-8 safe.
@@ -186,11 +186,6 @@ def href(from_src: str, to_src: str, directory_urls: bool) -> Html:
     if (target == "" or target.endswith("/")) and not result.endswith("/"):
         result += "/"
     return Html("./") if result in (".", "./", "./.") else _path(result)
-
-
-def asset_href(from_src: str, asset: str, directory_urls: bool) -> Html:
-    """A relative URL for raw HTML from a docs page to a file under docs/ that is not a page (a script)."""
-    return _path(posixpath.relpath(asset, _folder(from_src, directory_urls)))
 
 
 # ---- JSON ------------------------------------------------------------------------------

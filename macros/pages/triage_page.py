@@ -28,7 +28,7 @@ from ..data import vocab
 from ..data.model import Dataset
 from ..data.triage import compile_rules
 from .render import EMERGENCY_PAGE, care_box, emergency_numbers_html, src
-from .text import Html, asset_href, attr, clean, clean_data, href, page_url
+from .text import Html, attr, clean, clean_data, href, page_url
 
 
 def _name(ds: Dataset, fid: str) -> str:
@@ -86,25 +86,19 @@ def screen_html(ds: Dataset, index: int) -> Html:
         screen["id"], Html("") if index == 0 else Html(" hidden"), index + 1, total, screen["question"], helptext, signs)
 
 
-SCRIPT = "assets/javascripts/flowchart.js"
-STYLESHEET = "assets/stylesheets/flowchart.css"
-
-
 def stepper(ds: Dataset, page: str, dirs: bool, site_url: str = "") -> Html:
-    """The stepper: its stylesheet, every screen drawn (the first shown, so nothing shifts), the rules in
-    data-rules, and its script. The stylesheet and script are named by this page only, not by every page
-    (extra_css and extra_javascript would): no other page downloads them (issue 22). The stylesheet comes
-    first in the stepper (a raw HTML block, which Markdown leaves alone), so the first screen is drawn styled."""
+    """The stepper: every screen drawn (the first shown, so nothing shifts), the rules in data-rules. Its
+    stylesheet and script (flowchart.css, flowchart.js) come in <head> on the page that holds #triage-app
+    (mkdocs.yml extra.page_assets)."""
     data = rules_json(ds, page, dirs, site_url)
     screens = Html().join(screen_html(ds, i) for i in range(len(ds.triage["screens"])))
     return Html(
-        '<div class="triage-stepper" id="triage-app" data-ready="false" data-rules="{}"><link rel="stylesheet" href="{}">{}'
+        '<div class="triage-stepper" id="triage-app" data-ready="false" data-rules="{}">{}'
         '<div class="triage-result-slot"></div><div class="triage-buttons triage-nav"></div>'
         '<p class="visually-hidden" role="status" aria-live="polite" id="triage-status"></p></div>\n'
         '<noscript><p class="triage-loading">The step-by-step check needs JavaScript. Without it, open '
         '"The whole check on paper" below and go through it screen by screen.</p></noscript>\n'
-        '<script src="{}" defer></script>\n'
-    ).format(rules_attribute(data), asset_href(page, STYLESHEET, dirs), screens, asset_href(page, SCRIPT, dirs))
+    ).format(rules_attribute(data), screens)
 
 
 def outcome_card(ds: Dataset, name: str, page: str, dirs: bool, level: int = 3) -> Html:

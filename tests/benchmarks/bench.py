@@ -64,6 +64,7 @@ import yaml  # noqa: E402
 
 from macros.data import model, schemas, yamlload  # noqa: E402
 from tests.benchmarks import markdown_table  # noqa: E402
+from tests.benchmarks.lighthouse import PAGES as LIGHTHOUSE_PAGES  # noqa: E402
 
 PY = sys.executable
 README = Path(__file__).resolve().parent / "README.md"
@@ -355,12 +356,6 @@ def _kind_of(url: str) -> str:
     return "other"
 
 
-def lighthouse_pages() -> dict[str, str]:
-    from tests.benchmarks.lighthouse import PAGES
-
-    return PAGES
-
-
 def first_visits(site: Path) -> list[tuple[int, str]]:
     """(gzip bytes, page path) of every page's first visit, largest first, counted from the files: the page, each
     stylesheet and script it names (<link rel=stylesheet>, <script src>) and the favicon. What Chromium fetches
@@ -397,7 +392,7 @@ def page_weight(site: Path) -> dict[str, dict[str, list[int]]]:
         with sync_playwright() as pw:
             kwargs = {} if os.environ.get("PLAYWRIGHT_BUNDLED") == "1" else {"executable_path": CHROMIUM}
             browser = pw.chromium.launch(headless=True, args=CHROMIUM_ARGS, **kwargs)
-            for label, path in lighthouse_pages().items():
+            for label, path in LIGHTHOUSE_PAGES.items():
                 context = browser.new_context()
                 page = context.new_page()
                 urls: list[str] = []
@@ -551,7 +546,7 @@ def run(args) -> tuple[list[list[str]], list[str]]:
             parts = "; ".join(f"{k.upper() if k in ('html', 'css') else ('JS' if k == 'js' else ('search index' if k == 'index' else 'other'))} "
                               f"{kb(v[0])} / {kb(v[1])}" for k, v in sizes.items() if v[0])
             hcj = [sum(sizes[k][i] for k in ("html", "css", "js")) for i in (0, 1)]
-            rows.append([f"First visit, {label} (/{lighthouse_pages()[label]})", f"{kb(raw)} raw, {kb(zipped)} gzip in all; HTML+CSS+JS "
+            rows.append([f"First visit, {label} (/{LIGHTHOUSE_PAGES[label]})", f"{kb(raw)} raw, {kb(zipped)} gzip in all; HTML+CSS+JS "
                          f"{kb(hcj[0])} / {kb(hcj[1])} gzip ({parts}; raw / gzip)", "<= 80 KB gzip", _ok(zipped <= TARGET_FIRST_VISIT_GZ)])
         visits = first_visits(work / "site-x1")
         over = [(size, page) for size, page in visits if size > TARGET_FIRST_VISIT_GZ]

@@ -28,11 +28,6 @@
 (function () {
   "use strict";
 
-  // Loaded by the flowchart page itself (macros/pages/triage_page.py stepper). Set up once even if loaded
-  // twice (instant navigation, were it on, would load it on each arrival; bsgOnPage(init) runs init per page).
-  if (window.bsgFlowchartLoaded) return;
-  window.bsgFlowchartLoaded = true;
-
   var PREFIX = "#answers=";
 
   function el(tag, attrs, text) {
@@ -331,5 +326,5 @@
   window.addEventListener("popstate", onLocation);
   window.addEventListener("hashchange", onLocation);
 
-  window.bsgOnPage(init);  // from guide.js (mkdocs.yml extra_javascript), which runs before this deferred script
+  window.bsgOnPage(init);  // from guide.js (extra_javascript, end of <body>), which runs before this deferred script
 })();

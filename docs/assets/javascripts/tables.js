@@ -3,8 +3,8 @@
  * A filter box above each table and a sort button in each header, announced
  * with aria-sort. Badges sort by their data-rank (the vocabulary's order),
  * other cells by their text. Only the index pages hold such tables, and only
- * they load this file (macros/pages/render.py index_page names it; issue 22:
- * no page downloads what it does not use). It runs after guide.js, whose
+ * they load this file (mkdocs.yml extra.page_assets; issue 22: no page
+ * downloads what it does not use). Deferred, it runs after guide.js, whose
  * window.bsgOnPage runs it on each page.
  */
 (function () {
@@ -75,7 +75,5 @@
     Array.prototype.forEach.call(document.querySelectorAll(".sortable-table"), makeSortable);
   }
 
-  if (window.bsgOnPage) window.bsgOnPage(init);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  window.bsgOnPage(init);
 })();
